@@ -1,0 +1,97 @@
+import path from 'node:path';
+
+export type DatabaseTarget =
+  | { kind: 'pglite-memory' }
+  | { kind: 'pglite-dir'; dir: string }
+  | { kind: 'postgres'; url: string };
+
+export interface StandinOptions {
+  /** TCP port on 127.0.0.1; 0 picks a free one (tests). */
+  port: number;
+  host: string;
+  db: DatabaseTarget;
+  /** The project whose `supabase/migrations` and `supabase/seed.sql` are applied. */
+  projectDir: string;
+  /** Run `supabase/seed.sql` once, on a database that has never been seeded. */
+  seed: boolean;
+  /** Where auth redirects go by default (GoTrue's `site_url`). */
+  siteUrl: string;
+  /** Access-token lifetime in seconds (GoTrue's `jwt_expiry`). */
+  jwtExpiry: number;
+  log: 'silent' | 'info' | 'debug';
+}
+
+export const DEFAULT_PORT = 54321;
+export const DEFAULT_DB_DIR = '.standin/pgdata';
+
+/**
+ * One place that resolves the stand-in's settings: flags > environment > defaults (postgres.js's habit).
+ * `--db memory` is in-memory PGlite, `--db postgres://…` a PostgreSQL server, anything else a PGlite data
+ * directory (created on first start, kept across restarts).
+ */
+export function parseConfig(
+  argv: readonly string[] = [],
+  env: Record<string, string | undefined> = {},
+  defaults: Partial<StandinOptions> = {},
+): StandinOptions {
+  const flags = parseFlags(argv);
+  const projectDir = path.resolve(flags.project ?? env.STANDIN_PROJECT_DIR ?? defaults.projectDir ?? process.cwd());
+  const dbSpec = flags.db ?? env.STANDIN_DB;
+  const port = toPort(flags.port ?? env.STANDIN_PORT, defaults.port ?? DEFAULT_PORT);
+  const log = (flags.log ?? env.STANDIN_LOG ?? defaults.log ?? 'info') as StandinOptions['log'];
+  if (!['silent', 'info', 'debug'].includes(log)) throw new Error(`--log must be silent, info or debug (got "${log}")`);
+  return {
+    port,
+    host: flags.host ?? env.STANDIN_HOST ?? defaults.host ?? '127.0.0.1',
+    db: dbSpec ? parseDatabase(dbSpec, projectDir) : (defaults.db ?? { kind: 'pglite-dir', dir: path.join(projectDir, DEFAULT_DB_DIR) }),
+    projectDir,
+    seed: flags['no-seed'] ? false : (defaults.seed ?? true),
+    siteUrl: flags['site-url'] ?? env.STANDIN_SITE_URL ?? defaults.siteUrl ?? 'http://127.0.0.1:3000',
+    jwtExpiry: toPositiveInt(flags['jwt-expiry'] ?? env.STANDIN_JWT_EXPIRY, defaults.jwtExpiry ?? 3600, 'jwt-expiry'),
+    log,
+  };
+}
+
+export function parseDatabase(spec: string, projectDir = process.cwd()): DatabaseTarget {
+  if (spec === 'memory' || spec === 'memory://') return { kind: 'pglite-memory' };
+  if (/^postgres(ql)?:\/\//.test(spec)) return { kind: 'postgres', url: spec };
+  return { kind: 'pglite-dir', dir: path.resolve(projectDir, spec) };
+}
+
+export function describeDatabase(db: DatabaseTarget): string {
+  if (db.kind === 'pglite-memory') return 'PGlite (in memory)';
+  if (db.kind === 'pglite-dir') return `PGlite (on disk: ${db.dir})`;
+  const u = new URL(db.url);
+  if (u.password) u.password = '***';
+  return `PostgreSQL (${u.toString()})`;
+}
+
+const BOOLEAN_FLAGS = new Set(['no-seed', 'help']);
+
+function parseFlags(argv: readonly string[]): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (BOOLEAN_FLAGS.has(name)) { out[name] = 'true'; continue; }
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`--${name} needs a value`);
+    out[name] = value;
+  }
+  return out;
+}
+
+function toPort(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be 0–65535 (got "${value}")`);
+  return n;
+}
+
+function toPositiveInt(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer (got "${value}")`);
+  return n;
+}

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import postgres from 'postgres';
+import { createPgliteConnection, type PgliteConnection } from '@supabase/lite/pglite';
+import { createPostgresConnection, type PostgresConnection } from '@supabase/lite/postgres';
+import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { citext } from '@electric-sql/pglite/contrib/citext';
+import type { DatabaseTarget } from '../config.ts';
+import { Mutex } from './mutex.ts';
+import { pgliteParsers, postgresTypes } from './values.ts';
+
+export type Row = Record<string, unknown>;
+export type Query = <T extends Row = Row>(text: string, params?: readonly unknown[]) => Promise<T[]>;
+
+/** The search path Supabase gives API requests and migrations. */
+export const SEARCH_PATH = '"$user", public, extensions';
+
+/**
+ * The database under the stand-in, as one superuser session (PGlite) or a small pool (PostgreSQL).
+ * Everything except lite goes through here; on PGlite every use, lite's included, is serialised by one lock,
+ * because a PGlite instance is a single session and an interleaved statement would run inside someone
+ * else's transaction (with their role and claims).
+ */
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  /** lite's connection object; `server.ts` hands it to lite's App. */
+  readonly connection: PgliteConnection | PostgresConnection;
+  /** The lock every user of a PGlite session takes (null on PostgreSQL, where each transaction has its own connection). */
+  readonly sessionLock: Mutex | null;
+  query: Query;
+  /** Runs `fn` in one transaction; `q` is bound to it. */
+  transaction<T>(fn: (q: Query, exec: (script: string) => Promise<void>) => Promise<T>): Promise<T>;
+  /** Runs a multi-statement SQL script (dollar quoting and all) in one transaction. */
+  execScript(script: string): Promise<void>;
+  /** LISTEN on a channel; resolves to an unlisten function. Notifications arrive after commit, in commit order. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Serialises `fn` with every other use of the session (a no-op wrapper on PostgreSQL). */
+  withLock<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  return target.kind === 'postgres' ? openPostgres(target.url) : openPglite(target.kind === 'pglite-dir' ? target.dir : undefined);
+}
+
+async function openPglite(dir: string | undefined): Promise<Database> {
+  if (dir) fs.mkdirSync(dir, { recursive: true });
+  const connection = await createPgliteConnection({
+    url: dir,
+    pgliteOptions: { extensions: { uuid_ossp, pg_trgm, citext }, parsers: pgliteParsers },
+  });
+  const pg = connection.driver;
+  await pg.waitReady;
+  const mutex = new Mutex();
+  const query: Query = async (text, params = []) => (await pg.query<never>(text, [...params])).rows;
+  return {
+    kind: 'pglite',
+    connection,
+    sessionLock: mutex,
+    query: (text, params) => mutex.run(() => query(text, params)),
+    transaction: (fn) =>
+      mutex.run(() =>
+        pg.transaction(async (tx) =>
+          fn(async (text, params = []) => (await tx.query<never>(text, [...params])).rows, async (script) => void (await tx.exec(script))),
+        ),
+      ),
+    execScript: (script) => mutex.run(() => pg.transaction(async (tx) => void (await tx.exec(script)))),
+    listen: async (channel, onPayload) => {
+      const unlisten = await mutex.run(() => pg.listen(channel, onPayload));
+      return () => mutex.run(() => unlisten());
+    },
+    withLock: (fn) => mutex.run(fn),
+    close: () => connection.close(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const options = {
+    connection: { TimeZone: 'UTC', search_path: SEARCH_PATH, application_name: 'switchboard-standin' },
+    types: postgresTypes,
+    onnotice: () => {},
+  };
+  const sql = postgres(url, { ...options, max: 4, idle_timeout: 30 });
+  try {
+    await sql`select 1`;
+  } catch (error) {
+    await sql.end({ timeout: 1 });
+    throw new Error(`cannot connect to ${redact(url)}: ${(error as Error).message}`);
+  }
+  const connection = createPostgresConnection({ url, postgresOptions: { ...options, max: 10 } as never });
+  const bind = (s: postgres.Sql | postgres.TransactionSql): Query =>
+    async (text, params = []) => (await s.unsafe(text, params as never[])) as never;
+  return {
+    kind: 'postgres',
+    connection,
+    sessionLock: null,
+    query: bind(sql),
+    transaction: (fn) => sql.begin((tx) => fn(bind(tx), async (script) => void (await tx.unsafe(script).simple()))) as never,
+    execScript: async (script) => void (await sql.begin((tx) => tx.unsafe(script).simple())),
+    listen: async (channel, onPayload) => {
+      const { unlisten } = await sql.listen(channel, onPayload);
+      return unlisten;
+    },
+    withLock: (fn) => fn(),
+    close: async () => {
+      await Promise.all([sql.end({ timeout: 2 }), connection.close()]);
+    },
+  };
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the database URL';
+  }
+}

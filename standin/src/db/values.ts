@@ -1,0 +1,39 @@
+/**
+ * Text → JSON value conversions so REST responses carry values the way PostgREST (Postgres `to_json`) does:
+ * `timestamptz` as `2026-11-21T21:03:46.617+00:00`, `timestamp` as `2026-11-21T21:03:46.617`, `numeric` as a
+ * JSON number. lite passes the driver's text through, which is what supabase-js users would otherwise see.
+ */
+const TIMESTAMP = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)(?:([+-]\d\d)(?::?(\d\d))?(?::?(\d\d))?)?$/;
+
+export function isoTimestamp(text: string): string {
+  const m = TIMESTAMP.exec(text);
+  if (!m) return text; // infinity, -infinity, BC dates: as Postgres prints them
+  const [, date, time, offH, offM, offS] = m;
+  if (offH === undefined) return `${date}T${time}`;
+  return `${date}T${time}${offH}:${offM ?? '00'}${offS ? `:${offS}` : ''}`;
+}
+
+export function numericValue(text: string): number | string {
+  const n = Number(text);
+  return Number.isFinite(n) ? n : text; // NaN and ±Infinity stay strings, as to_json prints them
+}
+
+export const OID = { int8: 20, json: 114, numeric: 1700, timestamp: 1114, timestamptz: 1184, jsonb: 3802 } as const;
+
+/** PGlite `parsers` (by type oid). */
+export const pgliteParsers = {
+  [OID.timestamptz]: isoTimestamp,
+  [OID.timestamp]: isoTimestamp,
+  [OID.numeric]: numericValue,
+};
+
+/** postgres.js `types` with the same behaviour. */
+export const postgresTypes = {
+  timestamptz: { to: OID.timestamptz, from: [OID.timestamptz], serialize: serializeTime, parse: isoTimestamp },
+  timestamp: { to: OID.timestamp, from: [OID.timestamp], serialize: serializeTime, parse: isoTimestamp },
+  numeric: { to: OID.numeric, from: [OID.numeric], serialize: (v: unknown) => String(v), parse: numericValue },
+};
+
+function serializeTime(v: unknown): string {
+  return v instanceof Date ? v.toISOString() : String(v);
+}

@@ -1,0 +1,78 @@
+/**
+ * A Docker-free local Supabase for development and tests: lite's REST + Auth and our Realtime on one port,
+ * over PGlite (in memory or on disk) or a PostgreSQL URL. It knows nothing of the app that uses it.
+ *
+ *   const standin = await startStandin({ port: 0, db: { kind: 'pglite-memory' } });
+ *   createClient(standin.url, standin.keys.publishable);
+ *   await standin.close();
+ */
+import { parseConfig, type StandinOptions } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { bootstrap, migrate } from './db/migrate.ts';
+import { isAdminPath, handleAdminRequest } from './lite/admin-api.ts';
+import { clearLiteSchemaCache, createLiteApp, finishLiteSetup, quietExpectedDbErrors, selfTest } from './lite/adapter.ts';
+import { listen } from './server.ts';
+import { LOCAL_ANON_JWT, LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY, LOCAL_SERVICE_ROLE_JWT } from './keys.ts';
+
+export { parseConfig, type StandinOptions } from './config.ts';
+export * from './keys.ts';
+
+export interface Standin {
+  url: string;
+  port: number;
+  options: StandinOptions;
+  keys: { publishable: string; secret: string; anon: string; serviceRole: string; jwtSecret: string };
+  db: Database;
+  /** What this start did and how long it took. */
+  startup: { readyMs: number; migrationsApplied: string[]; seeded: boolean };
+  /** Forget lite's cached schema (after a test changes tables outside the API). */
+  reloadSchema(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startStandin(overrides: Partial<StandinOptions> = {}): Promise<Standin> {
+  const started = performance.now();
+  const options = { ...parseConfig([], {}, overrides), ...overrides };
+  process.env.LITE_TELEMETRY = '0'; // lite's library mode sends nothing; this keeps it that way if that changes
+  const restoreConsole = quietExpectedDbErrors(options.log !== 'debug');
+  const db = await openDatabase(options.db);
+  try {
+    const app = await createLiteApp(db, { siteUrl: options.siteUrl, jwtExpiry: options.jwtExpiry });
+    await bootstrap(db);
+    const { applied, seeded } = await migrate(db, options.projectDir, { seed: options.seed });
+    await finishLiteSetup(app);
+    await selfTest(app, db);
+
+    const liteFetch = (request: Request) => app.fetch(request);
+    const server = await listen(
+      {
+        api: (request) => {
+          if (request.method !== 'OPTIONS' && isAdminPath(new URL(request.url).pathname)) return handleAdminRequest(request, db, liteFetch);
+          return liteFetch(request);
+        },
+        health: () => ({ name: 'switchboard-standin', status: 'ok' }),
+      },
+      options.host,
+      options.port,
+    );
+    const url = `http://${options.host}:${server.port}`;
+    return {
+      url,
+      port: server.port,
+      options: { ...options, port: server.port },
+      keys: { publishable: LOCAL_PUBLISHABLE_KEY, secret: LOCAL_SECRET_KEY, anon: LOCAL_ANON_JWT, serviceRole: LOCAL_SERVICE_ROLE_JWT, jwtSecret: LOCAL_JWT_SECRET },
+      db,
+      startup: { readyMs: Math.round(performance.now() - started), migrationsApplied: applied, seeded },
+      reloadSchema: () => clearLiteSchemaCache(app),
+      close: async () => {
+        await server.close();
+        await db.close();
+        restoreConsole();
+      },
+    };
+  } catch (error) {
+    await db.close().catch(() => {});
+    restoreConsole();
+    throw error;
+  }
+}
