@@ -76,3 +76,13 @@ select c.id, u.user_id, c.distributor_id, c.last_message_seq, c.inbound_count
 from public.conversations c
 join public.distributor_members u on u.distributor_id = c.distributor_id
 where c.id = '40000000-0000-4000-8000-000000000003';
+
+-- Delivery history of the seeded replies, as Twilio's status callbacks would have left it.
+insert into public.message_status_events (distributor_id, message_id, twilio_sid, status, payload, applied, received_at)
+select m.distributor_id, m.id, m.twilio_sid, s.status::public.message_status,
+       jsonb_build_object('MessageSid', m.twilio_sid, 'MessageStatus', s.status), true,
+       m.created_at + make_interval(secs => s.after_seconds)
+from public.messages m
+cross join lateral (values ('sent', 1), ('delivered', 3), ('read', 40)) as s(status, after_seconds)
+where m.direction = 'outbound'
+  and (s.status <> 'read' or m.status = 'read');

@@ -12,6 +12,8 @@ export interface StandinOptions {
   db: DatabaseTarget;
   /** The project whose `supabase/migrations` and `supabase/seed.sql` are applied. */
   projectDir: string;
+  /** More migration folders applied after the project's (test fixtures). */
+  extraMigrationDirs: string[];
   /** Run `supabase/seed.sql` once, on a database that has never been seeded. */
   seed: boolean;
   /** Where auth redirects go by default (GoTrue's `site_url`). */
@@ -45,6 +47,7 @@ export function parseConfig(
     host: flags.host ?? env.STANDIN_HOST ?? defaults.host ?? '127.0.0.1',
     db: dbSpec ? parseDatabase(dbSpec, projectDir) : (defaults.db ?? { kind: 'pglite-dir', dir: path.join(projectDir, DEFAULT_DB_DIR) }),
     projectDir,
+    extraMigrationDirs: defaults.extraMigrationDirs ?? [],
     seed: flags['no-seed'] ? false : (defaults.seed ?? true),
     siteUrl: flags['site-url'] ?? env.STANDIN_SITE_URL ?? defaults.siteUrl ?? 'http://127.0.0.1:3000',
     jwtExpiry: toPositiveInt(flags['jwt-expiry'] ?? env.STANDIN_JWT_EXPIRY, defaults.jwtExpiry ?? 3600, 'jwt-expiry'),

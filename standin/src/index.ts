@@ -39,7 +39,7 @@ export async function startStandin(overrides: Partial<StandinOptions> = {}): Pro
   try {
     const app = await createLiteApp(db, { siteUrl: options.siteUrl, jwtExpiry: options.jwtExpiry });
     await bootstrap(db);
-    const { applied, seeded } = await migrate(db, options.projectDir, { seed: options.seed });
+    const { applied, seeded } = await migrate(db, options.projectDir, { seed: options.seed, extraMigrationDirs: options.extraMigrationDirs });
     await finishLiteSetup(app);
     await selfTest(app, db);
 

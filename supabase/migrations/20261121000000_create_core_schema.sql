@@ -283,7 +283,8 @@ grant update (assignee_id, status) on public.conversations to authenticated;
 grant insert (distributor_id, conversation_id, direction, body, media, client_msg_id, status, sent_by,
   content_sid, content_variables) on public.messages to authenticated;
 grant insert (conversation_id, user_id, distributor_id, last_read_seq, read_inbound_count, read_at),
-  update (last_read_seq, read_inbound_count, read_at) on public.conversation_reads to authenticated;
+  update (conversation_id, distributor_id, last_read_seq, read_inbound_count, read_at)
+  on public.conversation_reads to authenticated;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Realtime: row changes for the inbox, and private channels `distributor:<id>` for presence and typing.

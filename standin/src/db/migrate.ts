@@ -24,9 +24,15 @@ export async function bootstrap(db: Database): Promise<void> {
  * CLI's history table, so `supabase migration list` reads the same thing), each file in its own transaction,
  * then `supabase/seed.sql` once per database (recorded in `supabase_migrations.seed_files`, as the CLI does).
  */
-export async function migrate(db: Database, projectDir: string, options: { seed: boolean }): Promise<PrepareResult> {
-  const dir = path.join(projectDir, 'supabase/migrations');
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => MIGRATION_FILE.test(f)).sort() : [];
+export async function migrate(
+  db: Database,
+  projectDir: string,
+  options: { seed: boolean; extraMigrationDirs?: readonly string[] },
+): Promise<PrepareResult> {
+  const dirs = [path.join(projectDir, 'supabase/migrations'), ...(options.extraMigrationDirs ?? [])];
+  const files = dirs
+    .flatMap((dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => MIGRATION_FILE.test(f)).map((f) => ({ dir, f })) : []))
+    .sort((a, b) => a.f.localeCompare(b.f));
   const done = new Set(
     (await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).map((r) => r.version),
   );
@@ -34,11 +40,11 @@ export async function migrate(db: Database, projectDir: string, options: { seed:
     (await db.query<{ name: string }>('select name from pg_available_extensions')).map((r) => r.name),
   );
   const applied: string[] = [];
-  for (const file of files) {
+  for (const { dir, f: file } of files) {
     const [, version, name] = MIGRATION_FILE.exec(file)!;
     if (done.has(version!)) continue;
     const script = withoutUnavailableExtensions(fs.readFileSync(path.join(dir, file), 'utf8'), available);
-    await runScript(db, `supabase/migrations/${file}`, script, (q) =>
+    await runScript(db, path.relative(projectDir, path.join(dir, file)), script, (q) =>
       q('insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)', [version, name, [script]]),
     );
     applied.push(file);

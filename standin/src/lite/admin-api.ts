@@ -87,8 +87,8 @@ async function createUser(attrs: UserAttributes, db: Database, liteFetch: Fetch)
          coalesce($2, 'authenticated'), $3,
          case when $4::text is null then null else extensions.crypt($4, extensions.gen_salt('bf', 10)) end,
          case when $5 then now() end,
-         jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email')) || $6::jsonb,
-         $7::jsonb, now(), now(), '', '', '', '', false, false)
+         jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email')) || $6::text::jsonb,
+         $7::text::jsonb, now(), now(), '', '', '', '', false, false)
        returning id`,
       [attrs.id ?? null, optionalString(attrs.role, 'role') ?? null, email, password ?? null, attrs.email_confirm === true,
         JSON.stringify(objectOr(attrs.app_metadata, 'app_metadata')), JSON.stringify(objectOr(attrs.user_metadata, 'user_metadata'))],
@@ -141,8 +141,8 @@ async function updateUser(id: string, attrs: UserAttributes, db: Database, liteF
        email = coalesce($2, email),
        encrypted_password = case when $3::text is null then encrypted_password else extensions.crypt($3, extensions.gen_salt('bf', 10)) end,
        email_confirmed_at = case when $4 then coalesce(email_confirmed_at, now()) else email_confirmed_at end,
-       raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || $5::jsonb,
-       raw_app_meta_data = coalesce(raw_app_meta_data, '{}'::jsonb) || $6::jsonb,
+       raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || $5::text::jsonb,
+       raw_app_meta_data = coalesce(raw_app_meta_data, '{}'::jsonb) || $6::text::jsonb,
        role = coalesce($7, role),
        banned_until = case when $8 then $9::timestamptz else banned_until end,
        updated_at = now()

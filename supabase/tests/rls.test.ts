@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { anonClient, createTestUser, serviceClient, signedInClient } from '../../tests/helpers/clients.ts';
+import { ACME, BOLT, DEMO_CONVERSATIONS, DEMO_USERS } from '../../tests/helpers/demo.ts';
+
+type Row = Record<string, unknown>;
+const TABLES = [
+  { table: 'distributors', key: 'id', tenant: (r: Row) => r.id },
+  { table: 'distributor_members', key: 'user_id,distributor_id', tenant: (r: Row) => r.distributor_id },
+  { table: 'contacts', key: 'id', tenant: (r: Row) => r.distributor_id },
+  { table: 'conversations', key: 'id', tenant: (r: Row) => r.distributor_id },
+  { table: 'messages', key: 'id', tenant: (r: Row) => r.distributor_id },
+  { table: 'message_status_events', key: 'id', tenant: (r: Row) => r.distributor_id },
+] as const;
+
+const keyOf = (r: Row, key: string) => key.split(',').map((k) => String(r[k])).join('/');
+const service = () => serviceClient();
+
+async function rows(client: SupabaseClient, table: string, filter?: [string, string]): Promise<Row[]> {
+  let q = client.from(table).select('*');
+  if (filter) q = q.eq(filter[0], filter[1]);
+  const { data, error } = await q;
+  if (error) throw new Error(`${table}: ${error.code} ${error.message}`);
+  return data as Row[];
+}
+
+describe.each(Object.entries(DEMO_USERS))('%s', (_name, user) => {
+  let client: SupabaseClient;
+  beforeAll(async () => {
+    client = await signedInClient(user.email);
+  });
+
+  test.each(TABLES)('sees exactly their distributor\'s rows in $table', async ({ table, key, tenant }) => {
+    // Rows that exist before the user's query must all be visible; rows added meanwhile by other tests may be.
+    const expected = await rows(service(), table, [table === 'distributors' ? 'id' : 'distributor_id', user.distributor.id]);
+    const seen = await rows(client, table);
+    for (const r of seen) expect(tenant(r), `${table} row ${keyOf(r, key)}`).toBe(user.distributor.id);
+    const seenKeys = new Set(seen.map((r) => keyOf(r, key)));
+    for (const r of expected) expect(seenKeys.has(keyOf(r, key)), `${table} row ${keyOf(r, key)} visible`).toBe(true);
+    if (table !== 'message_status_events') expect(seen.length).toBeGreaterThan(0);
+  });
+
+  test('sees exactly their own read cursors', async () => {
+    const expected = await rows(service(), 'conversation_reads', ['user_id', user.id]);
+    const seen = await rows(client, 'conversation_reads');
+    for (const r of seen) expect(r.user_id).toBe(user.id);
+    expect(seen.length).toBeGreaterThanOrEqual(expected.length);
+  });
+});
+
+describe('writes across distributors', () => {
+  test('ana cannot insert a message into Bolt\'s conversation', async () => {
+    const ana = await signedInClient(DEMO_USERS.ana.email);
+    const asBolt = { distributor_id: BOLT.id, conversation_id: DEMO_CONVERSATIONS.boltPriya, direction: 'outbound', status: 'queued', body: 'hi from Acme', sent_by: DEMO_USERS.ana.id, client_msg_id: randomUUID() };
+    const denied = await ana.from('messages').insert(asBolt);
+    expect(denied.status).toBe(403);
+    expect(denied.error?.code).toBe('42501');
+    // claiming her own distributor does not help: the conversation belongs to Bolt
+    const spoofed = { ...asBolt, distributor_id: ACME.id, client_msg_id: randomUUID() };
+    const fk = await ana.from('messages').insert(spoofed);
+    expect(fk.error?.code).toBe('23503');
+    const written = await service().from('messages').select('id').in('client_msg_id', [asBolt.client_msg_id, spoofed.client_msg_id]);
+    expect(written.data).toEqual([]);
+  });
+
+  test('cara cannot assign, close or read Acme\'s conversations', async () => {
+    const cara = await signedInClient(DEMO_USERS.cara.email);
+    const upd = await cara.from('conversations').update({ status: 'closed' }).eq('id', DEMO_CONVERSATIONS.acmeLucia).select();
+    expect(upd.data).toEqual([]);
+    const read = await cara.from('conversation_reads').insert({ conversation_id: DEMO_CONVERSATIONS.acmeLucia, distributor_id: ACME.id });
+    expect(read.error?.code).toBe('42501');
+    const state = await service().from('conversations').select('status').eq('id', DEMO_CONVERSATIONS.acmeLucia).single();
+    expect(state.data?.status).toBe('open');
+  });
+
+  test('anonymous visitors can read nothing', async () => {
+    for (const { table } of TABLES) {
+      const { error, status } = await anonClient().from(table).select('*').limit(1);
+      expect(status, table).toBe(401);
+      expect(error?.code, table).toBe('42501');
+    }
+  });
+});
+
+describe('what members may write in their own distributor', () => {
+  // A distributor of its own, so this test changes no shared demo data.
+  let member: Awaited<ReturnType<typeof createTestUser>>;
+  let distributorId: string;
+  let conversationId: string;
+  beforeAll(async () => {
+    member = await createTestUser('member');
+    const svc = service();
+    const number = `+1999${String(Date.now()).slice(-7)}`;
+    const d = await svc.from('distributors').insert({ name: 'Test Co', whatsapp_number: number }).select('id').single();
+    distributorId = d.data!.id;
+    await svc.from('distributor_members').insert({ distributor_id: distributorId, user_id: member.id, role: 'agent', display_name: 'Tess' });
+    const contact = await svc.from('contacts').insert({ distributor_id: distributorId, wa_id: '+15550001111', phone: '+15550001111' }).select('id').single();
+    const conv = await svc.from('conversations').insert({ distributor_id: distributorId, contact_id: contact.data!.id }).select('id').single();
+    conversationId = conv.data!.id;
+  });
+
+  test('queues an outbound reply, which moves the conversation preview', async () => {
+    const clientMsgId = randomUUID();
+    const { data, error } = await member.client
+      .from('messages')
+      .insert({ distributor_id: distributorId, conversation_id: conversationId, direction: 'outbound', status: 'queued', body: 'On its way', sent_by: member.id, client_msg_id: clientMsgId })
+      .select('seq, status')
+      .single();
+    expect(error).toBeNull();
+    expect(data?.status).toBe('queued');
+    const conv = await member.client.from('conversations').select('last_message_preview, last_message_seq, last_message_direction').eq('id', conversationId).single();
+    expect(conv.data).toEqual({ last_message_preview: 'On its way', last_message_seq: data!.seq, last_message_direction: 'outbound' });
+  });
+
+  test('cannot forge an inbound message, a delivered status or another sender', async () => {
+    const base = { distributor_id: distributorId, conversation_id: conversationId, body: 'x' };
+    for (const forged of [
+      { ...base, direction: 'inbound', status: 'received', sent_by: member.id },
+      { ...base, direction: 'outbound', status: 'delivered', sent_by: member.id },
+      { ...base, direction: 'outbound', status: 'queued', sent_by: DEMO_USERS.ana.id },
+    ]) {
+      const { error } = await member.client.from('messages').insert({ ...forged, client_msg_id: randomUUID() });
+      expect(error?.code, JSON.stringify(forged)).toBe('42501');
+    }
+    const twilio = await member.client.from('messages').insert({ ...base, direction: 'outbound', status: 'queued', sent_by: member.id, twilio_sid: `SM${'0'.repeat(32)}` });
+    expect(twilio.error?.code).toBe('42501'); // no column privilege
+  });
+
+  test('assigns, closes and reopens, but cannot rewrite the preview', async () => {
+    const assign = await member.client.from('conversations').update({ assignee_id: member.id, status: 'closed' }).eq('id', conversationId).select('assignee_id, status');
+    expect(assign.data).toEqual([{ assignee_id: member.id, status: 'closed' }]);
+    const reopen = await member.client.from('conversations').update({ status: 'open' }).eq('id', conversationId).select('status');
+    expect(reopen.data).toEqual([{ status: 'open' }]);
+    const preview = await member.client.from('conversations').update({ last_message_preview: 'forged' }).eq('id', conversationId);
+    expect(preview.error?.code).toBe('42501');
+    const outsider = await member.client.from('conversations').update({ assignee_id: DEMO_USERS.ana.id }).eq('id', conversationId);
+    expect(outsider.error?.code).toBe('23503'); // the assignee must be a member of this distributor
+  });
+
+  test('marks a conversation read with its own cursor only', async () => {
+    const mine = await member.client.from('conversation_reads').upsert({ conversation_id: conversationId, distributor_id: distributorId, last_read_seq: 5, read_inbound_count: 0 }).select('user_id');
+    expect(mine.error).toBeNull();
+    expect(mine.data).toEqual([{ user_id: member.id }]);
+    const forOther = await member.client.from('conversation_reads').insert({ conversation_id: conversationId, distributor_id: distributorId, user_id: DEMO_USERS.ana.id });
+    expect(forOther.error?.code).toBe('42501');
+  });
+});

@@ -1,0 +1,28 @@
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startStandin, type Standin } from '../../standin/src/index.ts';
+import type { DatabaseTarget } from '../../standin/src/config.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    standinUrl: string;
+    backend: 'pglite' | 'postgres';
+  }
+}
+
+/** One stand-in per test run and backend, shared by every test file; tests isolate themselves by data. */
+export async function bootStandin(project: TestProject, db: DatabaseTarget, backend: 'pglite' | 'postgres'): Promise<Standin> {
+  const standin = await startStandin({
+    port: 0,
+    db,
+    projectDir: ROOT,
+    extraMigrationDirs: [path.join(ROOT, 'standin/test/fixtures/migrations')],
+    seed: true,
+    log: process.env.STANDIN_LOG === 'debug' ? 'debug' : 'silent',
+  });
+  project.provide('standinUrl', standin.url);
+  project.provide('backend', backend);
+  return standin;
+}

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const root = import.meta.dirname;
+// Suites that talk to a booted stand-in; they run once per backend.
+const againstStandin = ['standin/test/**/*.test.ts', 'supabase/tests/**/*.test.ts'];
+
+export default defineConfig({
+  resolve: { alias: { '@': root } },
+  test: {
+    setupFiles: [path.join(root, 'tests/setup/websocket.ts')],
+    sequence: { shuffle: true },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{lib,standin/src,app,components,hooks,tools,bench}/**/*.test.{ts,tsx}'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'pglite', include: againstStandin, globalSetup: ['tests/setup/standin-pglite.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'postgres', include: againstStandin, globalSetup: ['tests/setup/standin-postgres.ts'] },
+      },
+    ],
+  },
+});
