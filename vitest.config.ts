@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     setupFiles: [path.join(root, 'tests/setup/websocket.ts')],
     sequence: { shuffle: true },
+    // supabase-js prints a Node 20 deprecation banner on import; it is known and says nothing about a test.
+    onConsoleLog: (log) => !log.includes('Node.js 20 and below are deprecated'),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

@@ -24,17 +24,19 @@ export interface LiteOptions {
   jwtExpiry: number;
 }
 
-type LiteConnection = Database['connection'] & {
+/** The parts of lite's connection the adapter touches (some are private in lite's typings). */
+interface LiteConnection {
+  driver: unknown;
   kysely: Kysely<unknown>;
   rlsState?: 'unknown' | 'active' | 'inactive';
   clearSchemaCache(): Promise<void>;
-};
+}
 
 export type LiteApp = App;
 
 /** Creates lite's App on our database and provisions its `auth` and `supabase_migrations` schemas. */
 export async function createLiteApp(db: Database, options: LiteOptions): Promise<LiteApp> {
-  const connection = db.connection as LiteConnection;
+  const connection = db.connection as unknown as LiteConnection;
   assertInternal(
     'rlsState' in connection && connection.rlsState === 'unknown',
     'connection.rlsState (lite grants ALL on every table at the first request unless it is set)',
@@ -68,14 +70,14 @@ export async function createLiteApp(db: Database, options: LiteOptions): Promise
  * (as on Supabase), and lite's schema cache forgets what it saw before the migrations.
  */
 export async function finishLiteSetup(app: LiteApp): Promise<void> {
-  const connection = app.connection as LiteConnection;
+  const connection = app.connection as unknown as LiteConnection;
   connection.rlsState = 'active';
   await connection.clearSchemaCache();
 }
 
 /** Drops lite's cached schema, e.g. after a test changed the publication or a table. */
 export async function clearLiteSchemaCache(app: LiteApp): Promise<void> {
-  await (app.connection as LiteConnection).clearSchemaCache();
+  await (app.connection as unknown as LiteConnection).clearSchemaCache();
 }
 
 /**
@@ -105,7 +107,6 @@ function installSessionLock(connection: LiteConnection, lock: Mutex): void {
       const r = await pg.query(q.sql, [...q.parameters]);
       return { rows: r.rows as never[], numAffectedRows: typeof r.affectedRows === 'number' ? BigInt(r.affectedRows) : undefined };
     },
-    // eslint-disable-next-line require-yield -- the interface requires a generator; PGlite cannot stream
     async *streamQuery() {
       throw new Error('PGlite does not support streaming');
     },

@@ -24,6 +24,7 @@ interface UserAttributes {
   app_metadata?: unknown;
   role?: unknown;
   ban_duration?: unknown;
+  should_soft_delete?: unknown;
 }
 
 export function isAdminPath(pathname: string): boolean {
@@ -156,7 +157,7 @@ async function updateUser(id: string, attrs: UserAttributes, db: Database, liteF
   return userResponse(id, liteFetch);
 }
 
-async function deleteUser(id: string, body: { should_soft_delete?: unknown }, db: Database): Promise<Response> {
+async function deleteUser(id: string, body: UserAttributes, db: Database): Promise<Response> {
   const deleted = await db.transaction(async (q) => {
     await q('delete from auth.refresh_tokens where user_id = $1', [id]);
     await q('delete from auth.sessions where user_id = $1', [id]);

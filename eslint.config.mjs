@@ -1,0 +1,52 @@
+import nextVitals from 'eslint-config-next/core-web-vitals';
+import nextTs from 'eslint-config-next/typescript';
+
+// Module boundaries (STYLE.md): who may import whom. Each folder lists what it must not reach.
+const noStandin = { group: ['**/standin/**', '@/standin/**'], message: 'The app talks to Supabase over HTTP only; it must not know the stand-in.' };
+const noTools = { group: ['**/tools/**', '@/tools/**'], message: 'tools/ are dev and test tools, never imported by app code.' };
+const serverOnly = {
+  group: ['@/lib/data/*', '@/lib/supabase/server', '@/lib/supabase/admin', '@/lib/env', 'server-only'],
+  message: 'Server-only module: components and hooks get data through props or a hook.',
+};
+const noAppCode = {
+  group: ['@/*', '**/app/**', '**/lib/**', '**/components/**', '**/hooks/**'],
+  message: 'The stand-in stands in for Supabase; it must not know the app.',
+};
+const restrict = (...patterns) => ['error', { patterns }];
+
+const config = [
+  ...nextVitals,
+  ...nextTs,
+  {
+    ignores: ['.next/**', 'node_modules/**', '.standin/**', 'types/database.ts', 'next-env.d.ts', 'bench/results/**', 'test-results/**'],
+  },
+  { files: ['app/**', 'lib/**', 'proxy.ts', 'instrumentation.ts'], rules: { 'no-restricted-imports': restrict(noStandin, noTools) } },
+  { files: ['components/**', 'hooks/**'], rules: { 'no-restricted-imports': restrict(noStandin, noTools, serverOnly) } },
+  {
+    files: ['lib/realtime/**'],
+    rules: {
+      'no-restricted-imports': restrict(noStandin, noTools, serverOnly, {
+        group: ['react', 'react-dom', 'next', 'next/*', '@/lib/supabase/*'],
+        message: 'lib/realtime is pure TypeScript: no React, Next or client factories.',
+      }),
+    },
+  },
+  { files: ['standin/**'], rules: { 'no-restricted-imports': restrict(noAppCode) } },
+  {
+    files: ['standin/src/**'],
+    ignores: ['standin/src/server.ts', 'standin/src/main.ts'],
+    rules: {
+      'no-restricted-imports': restrict(noAppCode, {
+        group: ['node:http', 'http', 'ws'],
+        message: 'Only standin/src/server.ts touches node:http and ws.',
+      }),
+    },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+];
+
+export default config;

@@ -1,0 +1,10 @@
+/** Inbox timestamps: time today, weekday this week, date otherwise (in the viewer's locale and zone). */
+export function formatListTime(iso: string, now: Date = new Date(), locale?: string, timeZone?: string): string {
+  const date = new Date(iso);
+  const opts = timeZone ? { timeZone } : {};
+  const dayKey = (d: Date) => d.toLocaleDateString('en-CA', opts);
+  if (dayKey(date) === dayKey(now)) return date.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', ...opts });
+  const ageDays = (now.getTime() - date.getTime()) / 86_400_000;
+  if (ageDays < 6) return date.toLocaleDateString(locale, { weekday: 'short', ...opts });
+  return date.toLocaleDateString(locale, { day: 'numeric', month: 'short', ...(date.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}), ...opts });
+}
