@@ -11,6 +11,8 @@ import { openDatabase, type Database } from './db/database.ts';
 import { bootstrap, migrate } from './db/migrate.ts';
 import { isAdminPath, handleAdminRequest } from './lite/admin-api.ts';
 import { clearLiteSchemaCache, createLiteApp, finishLiteSetup, quietExpectedDbErrors, selfTest } from './lite/adapter.ts';
+import { createRealtime, type Realtime } from './realtime/index.ts';
+import type { RealtimeOptions } from './realtime/hub.ts';
 import { listen } from './server.ts';
 import { LOCAL_ANON_JWT, LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY, LOCAL_SERVICE_ROLE_JWT } from './keys.ts';
 
@@ -23,6 +25,7 @@ export interface Standin {
   options: StandinOptions;
   keys: { publishable: string; secret: string; anon: string; serviceRole: string; jwtSecret: string };
   db: Database;
+  realtime: Realtime;
   /** What this start did and how long it took. */
   startup: { readyMs: number; migrationsApplied: string[]; seeded: boolean };
   /** Forget lite's cached schema (after a test changes tables outside the API). */
@@ -30,7 +33,9 @@ export interface Standin {
   close(): Promise<void>;
 }
 
-export async function startStandin(overrides: Partial<StandinOptions> = {}): Promise<Standin> {
+export async function startStandin(
+  overrides: Partial<StandinOptions> & { realtime?: Partial<Omit<RealtimeOptions, 'log'>> } = {},
+): Promise<Standin> {
   const started = performance.now();
   const options = { ...parseConfig([], {}, overrides), ...overrides };
   process.env.LITE_TELEMETRY = '0'; // lite's library mode sends nothing; this keeps it that way if that changes
@@ -42,6 +47,11 @@ export async function startStandin(overrides: Partial<StandinOptions> = {}): Pro
     const { applied, seeded } = await migrate(db, options.projectDir, { seed: options.seed, extraMigrationDirs: options.extraMigrationDirs });
     await finishLiteSetup(app);
     await selfTest(app, db);
+    const realtime = await createRealtime(
+      db,
+      { jwtSecret: LOCAL_JWT_SECRET, publishableKey: LOCAL_PUBLISHABLE_KEY, secretKey: LOCAL_SECRET_KEY },
+      { ...overrides.realtime, log: options.log === 'silent' ? () => {} : undefined },
+    );
 
     const liteFetch = (request: Request) => app.fetch(request);
     const server = await listen(
@@ -50,7 +60,8 @@ export async function startStandin(overrides: Partial<StandinOptions> = {}): Pro
           if (request.method !== 'OPTIONS' && isAdminPath(new URL(request.url).pathname)) return handleAdminRequest(request, db, liteFetch);
           return liteFetch(request);
         },
-        health: () => ({ name: 'switchboard-standin', status: 'ok' }),
+        realtime,
+        health: () => ({ name: 'switchboard-standin', status: 'ok', realtime: realtime.stats() }),
       },
       options.host,
       options.port,
@@ -62,9 +73,11 @@ export async function startStandin(overrides: Partial<StandinOptions> = {}): Pro
       options: { ...options, port: server.port },
       keys: { publishable: LOCAL_PUBLISHABLE_KEY, secret: LOCAL_SECRET_KEY, anon: LOCAL_ANON_JWT, serviceRole: LOCAL_SERVICE_ROLE_JWT, jwtSecret: LOCAL_JWT_SECRET },
       db,
+      realtime,
       startup: { readyMs: Math.round(performance.now() - started), migrationsApplied: applied, seeded },
       reloadSchema: () => clearLiteSchemaCache(app),
       close: async () => {
+        await realtime.close();
         await server.close();
         await db.close();
         restoreConsole();

@@ -1,0 +1,40 @@
+import type { Database } from '../db/database.ts';
+import type { KeyRing } from './auth.ts';
+import { Groups } from './broadcast.ts';
+import type { Channel } from './channel.ts';
+import { PostgresChanges } from './postgres-changes.ts';
+import { Presence } from './presence.ts';
+
+export interface RealtimeOptions {
+  /** Presence pushes allowed per channel per window before the channel is shut down (real default: 5 per 30 s). */
+  presenceCallsPerWindow: number;
+  presenceWindowMs: number;
+  /** Delay before a join error reply (the real server waits 5 s; 0 answers at once). */
+  joinErrorDelayMs: number;
+  log: (message: string, error?: unknown) => void;
+}
+
+/** State shared by every socket of one realtime server. */
+export class Hub {
+  readonly groups = new Groups();
+  readonly presence = new Presence(this.groups);
+  readonly pg: PostgresChanges;
+
+  constructor(
+    readonly db: Database,
+    readonly keys: KeyRing,
+    readonly options: RealtimeOptions,
+  ) {
+    this.pg = new PostgresChanges(db, options.log);
+  }
+
+  /** Everything a channel holds on to goes when it closes: fan-out membership, presence, subscriptions, timers. */
+  release(channel: Channel): void {
+    if (channel.closed) return;
+    channel.closed = true;
+    clearTimeout(channel.expiryTimer);
+    this.groups.remove(channel);
+    this.presence.untrack(channel);
+    this.pg.unsubscribe(channel);
+  }
+}

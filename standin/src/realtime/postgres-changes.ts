@@ -1,0 +1,460 @@
+/**
+ * postgres_changes: subscriptions per published table, and the change feed that delivers row changes to them.
+ *
+ * Capture: a row trigger on each table in publication `supabase_realtime` NOTIFYs after commit (db/realtime.sql),
+ * so changes arrive here in commit order on PGlite and PostgreSQL alike. Each change is matched against every
+ * subscription's event and filter, then checked against each subscriber's RLS as that subscriber (role + claims):
+ * all checks for a batch of queued changes go to the database in one call. One frame per channel per change
+ * carries the ids of every binding of that channel that matched; columns the subscriber's role may not SELECT
+ * are left out.
+ */
+import type { Database } from '../db/database.ts';
+import { LIMITS, POSTGRES_CHANGES } from '../protocol/constants.ts';
+import type { Channel, PgBinding } from './channel.ts';
+import { kindOfType, likeToRegExp, matches, parseFilter, type Condition } from './filters.ts';
+
+interface Column {
+  name: string;
+  type: string; // pg type name as Supabase sends it: int8, text, _text, timestamptz, an enum's name…
+  format: string; // format_type(), for casts
+}
+
+export interface TableMeta {
+  schema: string;
+  table: string;
+  columns: Column[];
+  columnByName: Map<string, Column>;
+  pk: string[];
+  replicaIdentity: 'd' | 'f' | 'i' | 'n';
+  rls: boolean;
+  /** `select exists(…)` for one row by primary key ($1 = the key as JSON), run as each subscriber. */
+  existsQuery: string | null;
+}
+
+interface Subscription {
+  tableKey: string;
+  channel: Channel;
+  binding: PgBinding;
+  event: '*' | 'INSERT' | 'UPDATE' | 'DELETE';
+  conditions: Condition[];
+  select: Set<string> | null;
+}
+
+interface Change {
+  schema: string;
+  table: string;
+  type: 'INSERT' | 'UPDATE' | 'DELETE';
+  ts: number;
+  record: Record<string, unknown> | null;
+  old_record: Record<string, unknown> | null;
+}
+
+const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const asJson = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+/** Table metadata, publication membership and column privileges, cached until DDL says otherwise. */
+export class Catalog {
+  #tables = new Map<string, Promise<TableMeta | null>>();
+  #published: Promise<Set<string>> | null = null;
+  #selectable = new Map<string, Promise<Set<string>>>();
+  #bypass = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly db: Database) {}
+
+  invalidate(): void {
+    this.#tables.clear();
+    this.#published = null;
+    this.#selectable.clear();
+    this.#bypass.clear();
+  }
+
+  published(): Promise<Set<string>> {
+    this.#published ??= this.db
+      .query<{ schemaname: string; tablename: string }>(
+        `select schemaname, tablename from pg_catalog.pg_publication_tables where pubname = 'supabase_realtime'`,
+      )
+      .then((rows) => new Set(rows.map((r) => `${r.schemaname}.${r.tablename}`)));
+    return this.#published;
+  }
+
+  table(schema: string, table: string): Promise<TableMeta | null> {
+    const key = `${schema}.${table}`;
+    let meta = this.#tables.get(key);
+    if (!meta) {
+      meta = this.#loadTable(schema, table);
+      this.#tables.set(key, meta);
+      meta.catch(() => this.#tables.delete(key));
+    }
+    return meta;
+  }
+
+  async #loadTable(schema: string, table: string): Promise<TableMeta | null> {
+    const [row] = await this.db.query<{ rls: boolean; replident: string; columns: unknown; pk: unknown }>(
+      `select c.relrowsecurity as rls, c.relreplident::text as replident,
+              (select json_agg(json_build_object('name', a.attname, 'type', t.typname, 'format', format_type(a.atttypid, a.atttypmod)) order by a.attnum)::text
+                 from pg_attribute a join pg_type t on t.oid = a.atttypid
+                where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped) as columns,
+              (select json_agg(a.attname order by array_position(i.indkey::int2[], a.attnum))::text
+                 from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
+                where i.indrelid = c.oid and i.indisprimary) as pk
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'p')`,
+      [schema, table],
+    );
+    if (!row) return null;
+    const columns = asJson<Column[] | null>(row.columns) ?? [];
+    const pk = asJson<string[] | null>(row.pk) ?? [];
+    const columnByName = new Map(columns.map((c) => [c.name, c]));
+    const existsQuery = pk.length
+      ? `select exists (select 1 from ${quoteIdent(schema)}.${quoteIdent(table)} where ${pk
+          .map((c) => `${quoteIdent(c)} = ($1 ->> ${`'${c.replace(/'/g, "''")}'`})::${columnByName.get(c)!.format}`)
+          .join(' and ')})`
+      : null;
+    return { schema, table, columns, columnByName, pk, replicaIdentity: row.replident as TableMeta['replicaIdentity'], rls: row.rls, existsQuery };
+  }
+
+  /** Columns `role` may SELECT (column privileges included). */
+  selectable(meta: TableMeta, role: string): Promise<Set<string>> {
+    const key = `${meta.schema}.${meta.table}\u0000${role}`;
+    let cols = this.#selectable.get(key);
+    if (!cols) {
+      cols = this.db
+        .query<{ attname: string }>(
+          `select a.attname from pg_attribute a
+            where a.attrelid = format('%I.%I', $1::text, $2::text)::regclass and a.attnum > 0 and not a.attisdropped
+              and exists (select 1 from pg_roles where rolname = $3)
+              and has_column_privilege($3, a.attrelid, a.attnum, 'SELECT')`,
+          [meta.schema, meta.table, role],
+        )
+        .then((rows) => new Set(rows.map((r) => r.attname)))
+        .catch(() => new Set<string>());
+      this.#selectable.set(key, cols);
+    }
+    return cols;
+  }
+
+  bypassesRls(role: string): Promise<boolean> {
+    let b = this.#bypass.get(role);
+    if (!b) {
+      b = this.db
+        .query<{ bypass: boolean }>('select rolbypassrls or rolsuper as bypass from pg_roles where rolname = $1', [role])
+        .then((rows) => rows[0]?.bypass === true)
+        .catch(() => false);
+      this.#bypass.set(role, b);
+    }
+    return b;
+  }
+
+  /** A filter value cast to the column's type and printed as to_jsonb would print the column. */
+  async normalize(column: Column, raw: string): Promise<unknown> {
+    const [row] = await this.db.query<{ v: unknown }>(`select to_jsonb($1::text::${column.format})::text as v`, [raw]);
+    return asJson(row!.v);
+  }
+}
+
+export type SubscribeResult = { ok: true } | { ok: false; message: string };
+
+/** Subscriptions by table, plus the change feed that serves them. */
+export class PostgresChanges {
+  readonly catalog: Catalog;
+  #byTable = new Map<string, Set<Subscription>>();
+  #byChannel = new Map<Channel, Subscription[]>();
+  #queue: string[] = [];
+  #running = false;
+  #unlisten: Array<() => Promise<void>> = [];
+  /** Deliveries made (one per channel per change), for diagnostics and benchmarks. */
+  delivered = 0;
+
+  constructor(private readonly db: Database, private readonly log: (msg: string, err?: unknown) => void) {
+    this.catalog = new Catalog(db);
+  }
+
+  async start(): Promise<void> {
+    this.#unlisten.push(await this.db.listen('standin_realtime', (payload) => this.#enqueue(payload)));
+    this.#unlisten.push(await this.db.listen('standin_realtime_ddl', () => this.catalog.invalidate()));
+  }
+
+  async stop(): Promise<void> {
+    for (const u of this.#unlisten.splice(0)) await u().catch(() => {});
+  }
+
+  get subscriptionCount(): number {
+    let n = 0;
+    for (const subs of this.#byChannel.values()) n += subs.length;
+    return n;
+  }
+
+  /**
+   * Validates every binding of the channel and registers them all, or none: the real server answers a bad
+   * binding with one `system` error and subscribes nothing for that channel.
+   */
+  async subscribe(channel: Channel): Promise<SubscribeResult> {
+    this.unsubscribe(channel);
+    if (channel.bindings.length === 0) return { ok: true };
+    const published = await this.catalog.published();
+    const pending: Array<{ key: string; sub: Subscription }> = [];
+    for (const binding of channel.bindings) {
+      const result = await this.#prepare(channel, binding, published);
+      if (!result.ok) return result;
+      pending.push(...result.subs);
+    }
+    if (channel.closed) return { ok: true };
+    for (const { key, sub } of pending) {
+      let set = this.#byTable.get(key);
+      if (!set) this.#byTable.set(key, (set = new Set()));
+      set.add(sub);
+    }
+    this.#byChannel.set(channel, pending.map((p) => p.sub));
+    return { ok: true };
+  }
+
+  unsubscribe(channel: Channel): void {
+    const subs = this.#byChannel.get(channel);
+    if (!subs) return;
+    this.#byChannel.delete(channel);
+    for (const sub of subs) {
+      const set = this.#byTable.get(sub.tableKey);
+      if (set?.delete(sub) && set.size === 0) this.#byTable.delete(sub.tableKey);
+    }
+  }
+
+  async #prepare(
+    channel: Channel,
+    binding: PgBinding,
+    published: Set<string>,
+  ): Promise<{ ok: true; subs: Array<{ key: string; sub: Subscription }> } | { ok: false; message: string }> {
+    const schema = binding.schema || 'public';
+    const table = binding.table ?? '*';
+    const event = (['INSERT', 'UPDATE', 'DELETE'].includes(String(binding.event).toUpperCase())
+      ? String(binding.event).toUpperCase()
+      : '*') as Subscription['event'];
+    const describe = `[event: ${binding.event ?? '*'}, schema: ${schema}, table: ${table}, filters: [${binding.filter ?? ''}], select: ${binding.select ? JSON.stringify(binding.select) : 'nil'}]`;
+    const unable = { ok: false as const, message: `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: ${describe}` };
+
+    const tables = [...published].filter((key) => {
+      const [s, t] = splitKey(key);
+      return (schema === '*' || s === schema) && (table === '*' || t === table);
+    });
+    if (tables.length === 0) return unable;
+    const parsed = parseFilter(binding.filter);
+    if (!parsed.ok) return { ok: false, message: parsed.error };
+    if (parsed.conditions.length > 0 && (table === '*' || schema === '*')) return unable;
+    if (binding.select && (table === '*' || schema === '*')) return unable;
+
+    const subs: Array<{ key: string; sub: Subscription }> = [];
+    for (const key of tables) {
+      const [s, t] = splitKey(key);
+      const meta = await this.catalog.table(s, t);
+      if (!meta) return unable;
+      const selectable = await this.catalog.selectable(meta, channel.role);
+      const conditions: Condition[] = [];
+      for (const c of parsed.conditions) {
+        const column = meta.columnByName.get(c.column);
+        if (!column || !selectable.has(c.column)) return { ok: false, message: `Error parsing \`filter\` params: column "${c.column}" is unknown or not readable` };
+        const kind = kindOfType(column.type);
+        let value: unknown;
+        try {
+          if (c.op === 'is') {
+            if (c.raw !== 'null' && column.type !== 'bool') return { ok: false, message: `Error parsing \`filter\` params: is.${String(c.raw)} needs a boolean column` };
+            value = c.raw;
+          } else if (c.op === 'like' || c.op === 'ilike' || c.op === 'match' || c.op === 'imatch') {
+            if (kind !== 'text') return { ok: false, message: `Error parsing \`filter\` params: ${c.op} needs a text column` };
+            value = c.op === 'like' || c.op === 'ilike' ? likeToRegExp(c.raw as string, c.op === 'ilike') : new RegExp(c.raw as string, c.op === 'imatch' ? 'i' : '');
+          } else if (c.op === 'in') {
+            value = await Promise.all((c.raw as string[]).map((r) => this.catalog.normalize(column, r)));
+          } else {
+            value = await this.catalog.normalize(column, c.raw as string);
+          }
+        } catch (error) {
+          return { ok: false, message: `Error parsing \`filter\` params: ${JSON.stringify([c.column, c.raw])}: ${(error as Error).message}` };
+        }
+        conditions.push({ column: c.column, op: c.op, negate: c.negate, kind, value });
+      }
+      let select: Set<string> | null = null;
+      if (binding.select) {
+        if (!Array.isArray(binding.select) || binding.select.some((col) => typeof col !== 'string' || !meta.columnByName.has(col))) return unable;
+        select = new Set([...binding.select, ...meta.pk]);
+      }
+      subs.push({ key, sub: { tableKey: key, channel, binding, event, conditions, select } });
+    }
+    return { ok: true, subs };
+  }
+
+  #enqueue(payload: string): void {
+    this.#queue.push(payload);
+    if (!this.#running) void this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, 256);
+        try {
+          await this.#process(batch);
+        } catch (error) {
+          this.log('postgres_changes: a batch of changes could not be delivered', error);
+        }
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #process(batch: string[]): Promise<void> {
+    const changes = await this.#decode(batch);
+    // Work out, per change, which subscriptions pass the event and filter, and which need an RLS check.
+    type Plan = { change: Change; meta: TableMeta; candidates: Subscription[]; needsCheck: Map<string, { role: string; claims: string; subs: Subscription[] }>; errors: Map<Subscription, string> };
+    const plans: Plan[] = [];
+    const checks: Array<{ q: string; pk: Record<string, unknown>; subs: Array<{ k: string; role: string; claims: string }> }> = [];
+    const checkOf = new Map<Plan, number>();
+    for (const change of changes) {
+      const subs = this.#byTable.get(`${change.schema}.${change.table}`);
+      if (!subs || subs.size === 0) continue;
+      const meta = await this.catalog.table(change.schema, change.table);
+      if (!meta) continue;
+      const target = change.type === 'DELETE' ? change.old_record : change.record;
+      const plan: Plan = { change, meta, candidates: [], needsCheck: new Map(), errors: new Map() };
+      for (const sub of subs) {
+        if (sub.channel.closed) continue;
+        if (sub.event !== '*' && sub.event !== change.type) continue;
+        if (!matches(sub.conditions, target)) continue;
+        plan.candidates.push(sub);
+        if (change.type === 'DELETE') continue; // the row is gone; DELETEs are not RLS-checked (old_record is cut to the key)
+        if (!meta.existsQuery) {
+          plan.errors.set(sub, 'Error 400: Bad Request, no primary key');
+          continue;
+        }
+        const role = sub.channel.role;
+        const selectable = await this.catalog.selectable(meta, role);
+        if (!meta.pk.every((c) => selectable.has(c))) {
+          plan.errors.set(sub, 'Error 401: Unauthorized');
+          continue;
+        }
+        if (!meta.rls || (await this.catalog.bypassesRls(role))) continue;
+        const claims = JSON.stringify(sub.channel.claims);
+        const k = `${role}\u0000${claims}`;
+        let group = plan.needsCheck.get(k);
+        if (!group) plan.needsCheck.set(k, (group = { role, claims, subs: [] }));
+        group.subs.push(sub);
+      }
+      if (plan.candidates.length === 0) continue;
+      if (plan.needsCheck.size > 0) {
+        const pk = Object.fromEntries(meta.pk.map((c) => [c, change.record?.[c] ?? null]));
+        checkOf.set(plan, checks.length);
+        // keys sent to the database are indexes into needsCheck (claims JSON may hold anything)
+        checks.push({ q: meta.existsQuery!, pk, subs: [...plan.needsCheck.values()].map((g, i) => ({ k: String(i), role: g.role, claims: g.claims })) });
+      }
+      plans.push(plan);
+    }
+    if (plans.length === 0) return;
+
+    let visible: string[][] = [];
+    if (checks.length > 0) {
+      const [row] = await this.db.query<{ v: unknown }>('select standin_realtime.visible_to($1::text::jsonb)::text as v', [JSON.stringify(checks)]);
+      visible = asJson<string[][]>(row!.v);
+    }
+
+    for (const plan of plans) {
+      const index = checkOf.get(plan);
+      const allowed = new Set<string>(index === undefined ? [] : visible[index]);
+      const hidden = new Set<Subscription>();
+      [...plan.needsCheck.values()].forEach((group, i) => {
+        if (!allowed.has(String(i))) for (const s of group.subs) hidden.add(s);
+      });
+      await this.#deliver(plan.change, plan.meta, plan.candidates.filter((s) => !hidden.has(s)), plan.errors);
+    }
+  }
+
+  async #decode(batch: string[]): Promise<Change[]> {
+    const overflowIds: number[] = [];
+    const parsed = batch.map((text) => {
+      try {
+        const v = JSON.parse(text) as Change | { overflow: number };
+        if ('overflow' in v) overflowIds.push(v.overflow);
+        return v;
+      } catch {
+        return null;
+      }
+    });
+    const overflow = new Map<number, Change>();
+    if (overflowIds.length > 0) {
+      const rows = await this.db.query<{ id: number; payload: string }>(
+        'delete from standin_realtime.overflow where id = any ($1::bigint[]) returning id, payload',
+        [overflowIds],
+      );
+      for (const r of rows) overflow.set(Number(r.id), JSON.parse(r.payload) as Change);
+    }
+    const out: Change[] = [];
+    for (const v of parsed) {
+      if (!v) continue;
+      const change = 'overflow' in v ? overflow.get(v.overflow) : v;
+      if (change) out.push(change);
+    }
+    return out;
+  }
+
+  async #deliver(change: Change, meta: TableMeta, subs: Subscription[], errors: Map<Subscription, string>): Promise<void> {
+    // One frame per channel (per select list): the ids of every binding of that channel that matched.
+    const perChannel = new Map<Channel, Map<string, Subscription[]>>();
+    for (const sub of subs) {
+      const selectKey = sub.select ? [...sub.select].sort().join(',') : '*';
+      const errorKey = errors.get(sub) ?? '';
+      let groups = perChannel.get(sub.channel);
+      if (!groups) perChannel.set(sub.channel, (groups = new Map()));
+      const key = `${selectKey}\u0000${errorKey}`;
+      const list = groups.get(key);
+      if (list) list.push(sub);
+      else groups.set(key, [sub]);
+    }
+    for (const [channel, groups] of perChannel) {
+      if (channel.closed) continue;
+      const selectable = await this.catalog.selectable(meta, channel.role);
+      for (const list of groups.values()) {
+        const ids = [...new Set(list.map((s) => s.binding.id))];
+        const error = errors.get(list[0]!);
+        const data = error
+          ? { schema: change.schema, table: change.table, type: change.type, errors: [error] }
+          : this.#payload(change, meta, selectable, list[0]!.select);
+        channel.socket.sendRaw(channel.encode({ join_ref: null, ref: null, topic: channel.topic, event: POSTGRES_CHANGES, payload: { ids, data } }), false);
+        this.delivered++;
+      }
+    }
+  }
+
+  #payload(change: Change, meta: TableMeta, selectable: Set<string>, select: Set<string> | null): Record<string, unknown> {
+    const visible = (name: string) => selectable.has(name) && (!select || select.has(name));
+    const pick = (row: Record<string, unknown> | null, keep: (name: string) => boolean) => {
+      const out: Record<string, unknown> = {};
+      if (row) for (const c of meta.columns) if (keep(c.name) && c.name in row) out[c.name] = row[c.name];
+      return out;
+    };
+    const data: Record<string, unknown> = {
+      schema: change.schema,
+      table: change.table,
+      commit_timestamp: new Date(change.ts).toISOString(),
+      type: change.type,
+      columns: meta.columns.filter((c) => visible(c.name)).map((c) => ({ name: c.name, type: c.type })),
+    };
+    if (change.type !== 'DELETE') data.record = pick(change.record, visible);
+    if (change.type !== 'INSERT') {
+      // Replica identity decides what the old row carries; a deleted row under RLS only ever shows its key.
+      const full = meta.replicaIdentity === 'f' && !(change.type === 'DELETE' && meta.rls);
+      data.old_record = pick(change.old_record, (name) => visible(name) && (full || meta.pk.includes(name)));
+    }
+    data.errors = null;
+    if (JSON.stringify(data).length > LIMITS.maxRecordBytes) {
+      for (const key of ['record', 'old_record'] as const) {
+        const row = data[key] as Record<string, unknown> | undefined;
+        if (row) for (const [k, v] of Object.entries(row)) if (JSON.stringify(v).length > 64) delete row[k];
+      }
+      data.errors = ['Error 413: Payload Too Large'];
+    }
+    return data;
+  }
+}
+
+function splitKey(key: string): [string, string] {
+  const i = key.indexOf('.');
+  return [key.slice(0, i), key.slice(i + 1)];
+}
