@@ -189,15 +189,22 @@ export class PostgresChanges {
    * binding with one `system` error and subscribes nothing for that channel.
    */
   async subscribe(channel: Channel): Promise<SubscribeResult> {
-    this.unsubscribe(channel);
-    if (channel.bindings.length === 0) return { ok: true };
+    if (channel.bindings.length === 0) {
+      this.unsubscribe(channel);
+      return { ok: true };
+    }
     const published = await this.catalog.published();
     const pending: Array<{ key: string; sub: Subscription }> = [];
     for (const binding of channel.bindings) {
       const result = await this.#prepare(channel, binding, published);
-      if (!result.ok) return result;
+      if (!result.ok) {
+        this.unsubscribe(channel);
+        return result;
+      }
       pending.push(...result.subs);
     }
+    // swap in one step, so a re-subscribe (new token) never leaves a gap in delivery
+    this.unsubscribe(channel);
     if (channel.closed) return { ok: true };
     for (const { key, sub } of pending) {
       let set = this.#byTable.get(key);
