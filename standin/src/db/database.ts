@@ -89,7 +89,8 @@ async function openPostgres(url: string): Promise<Database> {
   }
   const connection = createPostgresConnection({ url, postgresOptions: { ...options, max: 10 } as never });
   const bind = (s: postgres.Sql | postgres.TransactionSql): Query =>
-    async (text, params = []) => (await s.unsafe(text, params as never[])) as never;
+    // prepared per connection: the realtime module runs the same few statements many times a second
+    async (text, params = []) => (await s.unsafe(text, params as never[], { prepare: params.length > 0 })) as never;
   return {
     kind: 'postgres',
     connection,

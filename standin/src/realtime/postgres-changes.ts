@@ -27,8 +27,12 @@ export interface TableMeta {
   pk: string[];
   replicaIdentity: 'd' | 'f' | 'i' | 'n';
   rls: boolean;
-  /** `select exists(…)` for one row by primary key ($1 = the key as JSON), run as each subscriber. */
-  existsQuery: string | null;
+  /**
+   * `standin_realtime."visible_<oid>"(pk, subs)`: looks the row up by primary key as each subscriber (role +
+   * claims) and returns the keys of those who can see it. One function per table so its lookup is static SQL,
+   * planned once per session instead of once per subscriber. Null without a primary key.
+   */
+  checkFunction: string | null;
 }
 
 interface Subscription {
@@ -38,6 +42,22 @@ interface Subscription {
   event: '*' | 'INSERT' | 'UPDATE' | 'DELETE';
   conditions: Condition[];
   select: Set<string> | null;
+}
+
+interface Plan {
+  change: Change;
+  meta: TableMeta;
+  candidates: Subscription[];
+  /** subscribers that need an RLS check, grouped by (role, claims) */
+  groups: Map<string, { role: string; claims: string; subs: Subscription[] }>;
+  errors: Map<Subscription, string>;
+}
+
+interface Delivery {
+  change: Change;
+  meta: TableMeta;
+  subs: Subscription[];
+  errors: Map<Subscription, string>;
 }
 
 interface Change {
@@ -50,6 +70,7 @@ interface Change {
 }
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const quoteLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const asJson = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 /** Table metadata, publication membership and column privileges, cached until DDL says otherwise. */
@@ -89,8 +110,8 @@ export class Catalog {
   }
 
   async #loadTable(schema: string, table: string): Promise<TableMeta | null> {
-    const [row] = await this.db.query<{ rls: boolean; replident: string; columns: unknown; pk: unknown }>(
-      `select c.relrowsecurity as rls, c.relreplident::text as replident,
+    const [row] = await this.db.query<{ oid: number; rls: boolean; replident: string; columns: unknown; pk: unknown }>(
+      `select c.oid::int8 as oid, c.relrowsecurity as rls, c.relreplident::text as replident,
               (select json_agg(json_build_object('name', a.attname, 'type', t.typname, 'format', format_type(a.atttypid, a.atttypmod)) order by a.attnum)::text
                  from pg_attribute a join pg_type t on t.oid = a.atttypid
                 where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped) as columns,
@@ -105,12 +126,33 @@ export class Catalog {
     const columns = asJson<Column[] | null>(row.columns) ?? [];
     const pk = asJson<string[] | null>(row.pk) ?? [];
     const columnByName = new Map(columns.map((c) => [c.name, c]));
-    const existsQuery = pk.length
-      ? `select exists (select 1 from ${quoteIdent(schema)}.${quoteIdent(table)} where ${pk
-          .map((c) => `${quoteIdent(c)} = ($1 ->> ${`'${c.replace(/'/g, "''")}'`})::${columnByName.get(c)!.format}`)
-          .join(' and ')})`
-      : null;
-    return { schema, table, columns, columnByName, pk, replicaIdentity: row.replident as TableMeta['replicaIdentity'], rls: row.rls, existsQuery };
+    let checkFunction: string | null = null;
+    if (pk.length > 0 && row.rls) {
+      checkFunction = `standin_realtime.${quoteIdent(`visible_${row.oid}`)}`;
+      const where = pk.map((c) => `t.${quoteIdent(c)} = (pk ->> ${quoteLiteral(c)})::${columnByName.get(c)!.format}`).join(' and ');
+      await this.db.execScript(`
+        create or replace function ${checkFunction}(pk jsonb, subs jsonb) returns jsonb
+        language plpgsql set search_path = '' as $fn$
+        declare
+          sub jsonb;
+          ok boolean;
+          visible jsonb := '[]';
+        begin
+          for sub in select value from jsonb_array_elements(subs) loop
+            perform set_config('role', sub ->> 'role', true);
+            perform set_config('request.jwt.claims', sub ->> 'claims', true);
+            perform set_config('request.jwt.claim.sub', coalesce((sub ->> 'claims')::jsonb ->> 'sub', ''), true);
+            perform set_config('request.jwt.claim.role', sub ->> 'role', true);
+            select exists (select 1 from ${quoteIdent(schema)}.${quoteIdent(table)} t where ${where}) into ok;
+            if ok then
+              visible := visible || jsonb_build_array(sub -> 'k');
+            end if;
+          end loop;
+          return visible;
+        end;
+        $fn$;`);
+    }
+    return { schema, table, columns, columnByName, pk, replicaIdentity: row.replident as TableMeta['replicaIdentity'], rls: row.rls, checkFunction };
   }
 
   /** Columns `role` may SELECT (column privileges included). */
@@ -160,7 +202,8 @@ export class PostgresChanges {
   #byTable = new Map<string, Set<Subscription>>();
   #byChannel = new Map<Channel, Subscription[]>();
   #queue: string[] = [];
-  #running = false;
+  #inflight = 0;
+  #delivering: Promise<void> = Promise.resolve();
   #unlisten: Array<() => Promise<void>> = [];
   /** Deliveries made (one per channel per change), for diagnostics and benchmarks. */
   delivered = 0;
@@ -289,46 +332,46 @@ export class PostgresChanges {
 
   #enqueue(payload: string): void {
     this.#queue.push(payload);
-    if (!this.#running) void this.#drain();
+    this.#pump();
   }
 
-  async #drain(): Promise<void> {
-    this.#running = true;
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, 256);
-        try {
-          await this.#process(batch);
-        } catch (error) {
-          this.log('postgres_changes: a batch of changes could not be delivered', error);
-        }
-      }
-    } finally {
-      this.#running = false;
+  /**
+   * Up to three batches are evaluated at once (their RLS checks overlap in the database), but deliveries are
+   * chained, so subscribers still receive changes in commit order.
+   */
+  #pump(): void {
+    while (this.#inflight < 3 && this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, 256);
+      this.#inflight++;
+      const evaluated = this.#evaluate(batch);
+      this.#delivering = this.#delivering
+        .then(async () => this.#deliverAll(await evaluated))
+        .catch((error) => this.log('postgres_changes: a batch of changes could not be delivered', error))
+        .finally(() => {
+          this.#inflight--;
+          this.#pump();
+        });
     }
   }
 
-  async #process(batch: string[]): Promise<void> {
+  /** Decides, for each change of a batch, which subscriptions receive it. */
+  async #evaluate(batch: string[]): Promise<Delivery[]> {
     const changes = await this.#decode(batch);
-    // Work out, per change, which subscriptions pass the event and filter, and which need an RLS check.
-    type Plan = { change: Change; meta: TableMeta; candidates: Subscription[]; needsCheck: Map<string, { role: string; claims: string; subs: Subscription[] }>; errors: Map<Subscription, string> };
     const plans: Plan[] = [];
-    const checks: Array<{ q: string; pk: Record<string, unknown>; subs: Array<{ k: string; role: string; claims: string }> }> = [];
-    const checkOf = new Map<Plan, number>();
     for (const change of changes) {
       const subs = this.#byTable.get(`${change.schema}.${change.table}`);
       if (!subs || subs.size === 0) continue;
       const meta = await this.catalog.table(change.schema, change.table);
       if (!meta) continue;
       const target = change.type === 'DELETE' ? change.old_record : change.record;
-      const plan: Plan = { change, meta, candidates: [], needsCheck: new Map(), errors: new Map() };
+      const plan: Plan = { change, meta, candidates: [], groups: new Map(), errors: new Map() };
       for (const sub of subs) {
         if (sub.channel.closed) continue;
         if (sub.event !== '*' && sub.event !== change.type) continue;
         if (!matches(sub.conditions, target)) continue;
         plan.candidates.push(sub);
         if (change.type === 'DELETE') continue; // the row is gone; DELETEs are not RLS-checked (old_record is cut to the key)
-        if (!meta.existsQuery) {
+        if (meta.pk.length === 0) {
           plan.errors.set(sub, 'Error 400: Bad Request, no primary key');
           continue;
         }
@@ -338,38 +381,57 @@ export class PostgresChanges {
           plan.errors.set(sub, 'Error 401: Unauthorized');
           continue;
         }
-        if (!meta.rls || (await this.catalog.bypassesRls(role))) continue;
+        if (!meta.checkFunction || (await this.catalog.bypassesRls(role))) continue;
         const claims = JSON.stringify(sub.channel.claims);
-        const k = `${role}\u0000${claims}`;
-        let group = plan.needsCheck.get(k);
-        if (!group) plan.needsCheck.set(k, (group = { role, claims, subs: [] }));
+        const key = `${role}\u0000${claims}`;
+        let group = plan.groups.get(key);
+        if (!group) plan.groups.set(key, (group = { role, claims, subs: [] }));
         group.subs.push(sub);
       }
-      if (plan.candidates.length === 0) continue;
-      if (plan.needsCheck.size > 0) {
-        const pk = Object.fromEntries(meta.pk.map((c) => [c, change.record?.[c] ?? null]));
-        checkOf.set(plan, checks.length);
-        // keys sent to the database are indexes into needsCheck (claims JSON may hold anything)
-        checks.push({ q: meta.existsQuery!, pk, subs: [...plan.needsCheck.values()].map((g, i) => ({ k: String(i), role: g.role, claims: g.claims })) });
-      }
-      plans.push(plan);
+      if (plan.candidates.length > 0) plans.push(plan);
     }
-    if (plans.length === 0) return;
-
-    let visible: string[][] = [];
-    if (checks.length > 0) {
-      const [row] = await this.db.query<{ v: unknown }>('select standin_realtime.visible_to($1::text::jsonb)::text as v', [JSON.stringify(checks)]);
-      visible = asJson<string[][]>(row!.v);
-    }
-
-    for (const plan of plans) {
-      const index = checkOf.get(plan);
-      const allowed = new Set<string>(index === undefined ? [] : visible[index]);
+    const checked = plans.filter((p) => p.groups.size > 0);
+    const verdicts = checked.length > 0 ? await this.#checkRls(checked) : [];
+    return plans.map((plan) => {
+      const index = checked.indexOf(plan);
+      if (index < 0) return { change: plan.change, meta: plan.meta, subs: plan.candidates, errors: plan.errors };
+      const allowed = new Set(verdicts[index]);
       const hidden = new Set<Subscription>();
-      [...plan.needsCheck.values()].forEach((group, i) => {
+      [...plan.groups.values()].forEach((group, i) => {
         if (!allowed.has(String(i))) for (const s of group.subs) hidden.add(s);
       });
-      await this.#deliver(plan.change, plan.meta, plan.candidates.filter((s) => !hidden.has(s)), plan.errors);
+      return { change: plan.change, meta: plan.meta, subs: plan.candidates.filter((s) => !hidden.has(s)), errors: plan.errors };
+    });
+  }
+
+  /**
+   * One statement checks every (change × distinct subscriber) pair of a batch, through each table's check
+   * function. If it fails (a policy that raises), the batch is checked again one subscriber at a time, so a
+   * broken policy hides rows from the subscribers it breaks for and nobody else.
+   */
+  async #checkRls(plans: Plan[]): Promise<string[][]> {
+    const params: string[] = [];
+    const calls = plans.map((plan) => {
+      const pk = Object.fromEntries(plan.meta.pk.map((c) => [c, plan.change.record?.[c] ?? null]));
+      // keys sent to the database are indexes into plan.groups (claims JSON may hold anything)
+      const subs = [...plan.groups.values()].map((g, i) => ({ k: String(i), role: g.role, claims: g.claims }));
+      params.push(JSON.stringify(pk), JSON.stringify(subs));
+      return `${plan.meta.checkFunction}($${params.length - 1}::text::jsonb, $${params.length}::text::jsonb)`;
+    });
+    try {
+      const [row] = await this.db.query<{ v: unknown }>(`select json_build_array(${calls.join(', ')})::text as v`, params);
+      return asJson<string[][]>(row!.v);
+    } catch {
+      const out: string[][] = [];
+      for (const plan of plans) {
+        const pk = Object.fromEntries(plan.meta.pk.map((c) => [c, plan.change.record?.[c] ?? null]));
+        const subs = [...plan.groups.values()].map((g, i) => ({ k: String(i), role: g.role, claims: g.claims }));
+        const [row] = await this.db.query<{ v: unknown }>('select standin_realtime.visible_to($1::text::jsonb)::text as v', [
+          JSON.stringify([{ q: existsQuery(plan.meta), pk, subs }]),
+        ]);
+        out.push(asJson<string[][]>(row!.v)[0] ?? []);
+      }
+      return out;
     }
   }
 
@@ -401,29 +463,47 @@ export class PostgresChanges {
     return out;
   }
 
-  async #deliver(change: Change, meta: TableMeta, subs: Subscription[], errors: Map<Subscription, string>): Promise<void> {
-    // One frame per channel (per select list): the ids of every binding of that channel that matched.
+  async #deliverAll(deliveries: Delivery[]): Promise<void> {
+    for (const d of deliveries) await this.#deliver(d);
+  }
+
+  /** One frame per channel (per select list): the ids of every binding of that channel that matched. */
+  async #deliver({ change, meta, subs, errors }: Delivery): Promise<void> {
     const perChannel = new Map<Channel, Map<string, Subscription[]>>();
     for (const sub of subs) {
-      const selectKey = sub.select ? [...sub.select].sort().join(',') : '*';
-      const errorKey = errors.get(sub) ?? '';
+      const key = `${sub.select ? [...sub.select].sort().join(',') : '*'}\u0000${errors.get(sub) ?? ''}`;
       let groups = perChannel.get(sub.channel);
       if (!groups) perChannel.set(sub.channel, (groups = new Map()));
-      const key = `${selectKey}\u0000${errorKey}`;
       const list = groups.get(key);
       if (list) list.push(sub);
       else groups.set(key, [sub]);
     }
+    // the `data` JSON depends only on the columns a role may see (and the select list), so it is built once
+    const dataJson = new Map<string, string>();
     for (const [channel, groups] of perChannel) {
       if (channel.closed) continue;
       const selectable = await this.catalog.selectable(meta, channel.role);
-      for (const list of groups.values()) {
-        const ids = [...new Set(list.map((s) => s.binding.id))];
+      for (const [key, list] of groups) {
         const error = errors.get(list[0]!);
-        const data = error
-          ? { schema: change.schema, table: change.table, type: change.type, errors: [error] }
-          : this.#payload(change, meta, selectable, list[0]!.select);
-        channel.socket.sendRaw(channel.encode({ join_ref: null, ref: null, topic: channel.topic, event: POSTGRES_CHANGES, payload: { ids, data } }), false);
+        const dataKey = `${channel.role}\u0000${key}`;
+        let data = dataJson.get(dataKey);
+        if (data === undefined) {
+          data = JSON.stringify(
+            error
+              ? { schema: change.schema, table: change.table, type: change.type, errors: [error] }
+              : this.#payload(change, meta, selectable, list[0]!.select),
+          );
+          dataJson.set(dataKey, data);
+        }
+        const ids = JSON.stringify([...new Set(list.map((s) => s.binding.id))]);
+        const topic = JSON.stringify(channel.topic);
+        const payload = `{"ids":${ids},"data":${data}}`;
+        channel.socket.sendRaw(
+          channel.socket.vsn === '2.0.0'
+            ? `[null,null,${topic},"postgres_changes",${payload}]`
+            : `{"topic":${topic},"event":"postgres_changes","payload":${payload},"ref":null,"join_ref":null}`,
+          false,
+        );
         this.delivered++;
       }
     }
@@ -459,6 +539,12 @@ export class PostgresChanges {
     }
     return data;
   }
+}
+
+/** The row lookup the generic (slow, per-subscriber-safe) checker runs; $1 is the key as JSON. */
+function existsQuery(meta: TableMeta): string {
+  const where = meta.pk.map((c) => `${quoteIdent(c)} = ($1 ->> ${quoteLiteral(c)})::${meta.columnByName.get(c)!.format}`).join(' and ');
+  return `select exists (select 1 from ${quoteIdent(meta.schema)}.${quoteIdent(meta.table)} where ${where})`;
 }
 
 function splitKey(key: string): [string, string] {
