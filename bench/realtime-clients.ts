@@ -18,6 +18,14 @@ type Command =
   | { cmd: 'reset' }
   | { cmd: 'close' };
 
+interface Frame {
+  status?: string;
+  extension?: string;
+  message?: string;
+  data?: { record?: { seq?: number } };
+  payload?: { n?: number };
+}
+
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 const sockets: WebSocket[] = [];
 /** message key → [count, first arrival, last arrival] */
@@ -41,7 +49,7 @@ function onFrame(data: WebSocket.RawData) {
     if (typeof floor.seq === 'number') record(floor.seq);
     return;
   }
-  const [, , , event, payload] = JSON.parse(text) as [unknown, unknown, string, string, Record<string, any>];
+  const [, , , event, payload] = JSON.parse(text) as [unknown, unknown, string, string, Frame];
   if (event === 'postgres_changes') record(Number(payload.data?.record?.seq));
   else if (event === 'broadcast') record(Number(payload.payload?.n));
 }
@@ -66,7 +74,7 @@ async function connect(url: string, specs: JoinSpec[], mode: 'phoenix' | 'floor'
               let subscribed = !((spec.payload.config as { postgres_changes?: unknown[] })?.postgres_changes?.length);
               ws.on('message', (data) => {
                 if (joined && subscribed) return onFrame(data);
-                const [, ref, , event, payload] = JSON.parse(data.toString()) as [unknown, string, string, string, Record<string, any>];
+                const [, ref, , event, payload] = JSON.parse(data.toString()) as [unknown, string, string, string, Frame];
                 if (event === 'phx_reply' && ref === joinRef) {
                   if (payload.status !== 'ok') return reject(new Error(`join failed: ${JSON.stringify(payload)}`));
                   joined = true;

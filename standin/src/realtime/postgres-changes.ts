@@ -9,7 +9,7 @@
  * are left out.
  */
 import type { Database } from '../db/database.ts';
-import { LIMITS, POSTGRES_CHANGES } from '../protocol/constants.ts';
+import { LIMITS } from '../protocol/constants.ts';
 import type { Channel, PgBinding } from './channel.ts';
 import { kindOfType, likeToRegExp, matches, parseFilter, type Condition } from './filters.ts';
 
