@@ -68,6 +68,17 @@ describe('over the socket', () => {
     expect(pub.items).toEqual([{ to: 'public' }]);
     expect(priv.items).toEqual([{ to: 'private' }]);
   });
+
+  test('a private channel its user may read but not write drops their broadcasts (no ack)', async () => {
+    const topic = `fixture-ro:${alice.id}`;
+    const got = new Inbox<unknown>();
+    const channel = await subscribed(alice.client.channel(topic, { config: { private: true, broadcast: { ack: true, self: true } } }).on('broadcast', { event: '*' }, (p) => got.push(p.payload)));
+    expect(await channel.send({ type: 'broadcast', event: 'e', payload: { n: 1 } }, { timeout: 1500 })).toBe('timed out');
+    // the socket is fine: a channel the user may write still works
+    const writable = await subscribed(alice.client.channel(`fixture:${alice.id}`, { config: { private: true, broadcast: { ack: true } } }));
+    expect(await writable.send({ type: 'broadcast', event: 'e', payload: {} })).toBe('ok');
+    expect(got.items).toEqual([]);
+  });
 });
 
 describe('REST', () => {

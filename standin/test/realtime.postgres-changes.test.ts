@@ -227,6 +227,19 @@ describe('delivery', () => {
     expect(change!.new).not.toHaveProperty('body');
   });
 
+  test('select narrows the columns to the list plus the primary key', async () => {
+    const r = room();
+    const inbox = new Inbox<Change>();
+    await subscribed(
+      alice.client
+        .channel(`select-${r}`)
+        .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'fixture_events', filter: `room=eq.${r}`, select: ['label'] } as never, (p: Change) => inbox.push(p)),
+    );
+    await alice.client.from('fixture_events').insert({ room: r, label: 'only me', n: 5 });
+    const [change] = await inbox.until((c) => c.length === 1);
+    expect(Object.keys(change!.new).sort()).toEqual(['id', 'label']);
+  });
+
   test('one frame per channel carries every matching binding', async () => {
     const r = room();
     const all = new Inbox<Change>();

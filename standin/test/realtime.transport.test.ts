@@ -2,8 +2,7 @@ import { createClient } from '@supabase/supabase-js';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createTestUser, standinUrl } from '../../tests/helpers/clients.ts';
 import { cleanup, Inbox, RawSocket, subscribed } from '../../tests/helpers/realtime.ts';
-import { freePort } from '../../tests/helpers/postgres-cluster.ts';
-import { startStandin } from '../src/index.ts';
+import { startOwnStandin, type OwnStandin } from '../../tests/helpers/own-standin.ts';
 import { LOCAL_PUBLISHABLE_KEY } from '../src/keys.ts';
 
 const topic = () => `realtime:t-${Math.random().toString(36).slice(2, 10)}`;
@@ -82,24 +81,22 @@ describe('heartbeat and framing', () => {
 });
 
 describe('restart', () => {
-  let standin: Awaited<ReturnType<typeof startStandin>> | undefined;
+  let own: OwnStandin | undefined;
   afterAll(async () => {
-    await standin?.close();
+    await own?.destroy();
   });
 
   test('realtime-js reconnects and rejoins after the stand-in restarts', async () => {
-    const port = await freePort();
-    const boot = () => startStandin({ port, db: { kind: 'pglite-memory' }, log: 'silent', seed: false });
-    standin = await boot();
-    const client = createClient(standin.url, LOCAL_PUBLISHABLE_KEY, { auth: { persistSession: false } });
+    own = await startOwnStandin();
+    const client = createClient(own.standin.url, LOCAL_PUBLISHABLE_KEY, { auth: { persistSession: false } });
     const statuses = new Inbox<string>();
     const got = new Inbox<unknown>();
     const channel = client.channel('restart-room', { config: { broadcast: { self: true } } }).on('broadcast', { event: 'ping' }, (p) => got.push(p.payload));
     channel.subscribe((status) => statuses.push(status));
     await statuses.until((s) => s.includes('SUBSCRIBED'));
-    await standin.close();
-    await statuses.until((s) => s.includes('CHANNEL_ERROR'), 10_000, 'CHANNEL_ERROR after the restart');
-    standin = await boot();
+    await own.stop();
+    await statuses.until((s) => s.includes('CHANNEL_ERROR'), 10_000, 'CHANNEL_ERROR after the stop');
+    await own.restart();
     await statuses.until((s) => s.lastIndexOf('SUBSCRIBED') > s.indexOf('CHANNEL_ERROR'), 30_000, 'SUBSCRIBED again');
     expect(await channel.send({ type: 'broadcast', event: 'ping', payload: { after: 'restart' } })).toBe('ok');
     expect(await got.until((g) => g.length === 1)).toEqual([{ after: 'restart' }]);

@@ -9,11 +9,13 @@ declare module 'vitest' {
   export interface ProvidedContext {
     standinUrl: string;
     backend: 'pglite' | 'postgres';
+    /** The test run's PostgreSQL server (postgres project only), for tests that need a database of their own. */
+    postgresUrl: string | null;
   }
 }
 
 /** One stand-in per test run and backend, shared by every test file; tests isolate themselves by data. */
-export async function bootStandin(project: TestProject, db: DatabaseTarget, backend: 'pglite' | 'postgres'): Promise<Standin> {
+export async function bootStandin(project: TestProject, db: DatabaseTarget, backend: 'pglite' | 'postgres', postgresUrl: string | null = null): Promise<Standin> {
   const standin = await startStandin({
     port: 0,
     db,
@@ -24,5 +26,6 @@ export async function bootStandin(project: TestProject, db: DatabaseTarget, back
   });
   project.provide('standinUrl', standin.url);
   project.provide('backend', backend);
+  project.provide('postgresUrl', postgresUrl);
   return standin;
 }
