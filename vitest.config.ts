@@ -3,10 +3,11 @@ import { defineConfig } from 'vitest/config';
 
 const root = import.meta.dirname;
 // Suites that talk to a booted stand-in; they run once per backend.
-const againstStandin = ['standin/test/**/*.test.ts', 'supabase/tests/**/*.test.ts'];
+const againstStandin = ['standin/test/**/*.test.ts', 'supabase/tests/**/*.test.ts', 'app/**/*.test.ts'];
+const standinSetup = [path.join(root, 'tests/setup/websocket.ts'), path.join(root, 'tests/setup/app-env.ts')];
 
 export default defineConfig({
-  resolve: { alias: { '@': root } },
+  resolve: { alias: { '@': root, 'server-only': path.join(root, 'tests/setup/server-only.ts') } },
   test: {
     setupFiles: [path.join(root, 'tests/setup/websocket.ts')],
     sequence: { shuffle: true },
@@ -19,17 +20,17 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{lib,standin/src,app,components,hooks,tools,bench}/**/*.test.{ts,tsx}'],
+          include: ['{lib,standin/src,components,hooks,tools,bench}/**/*.test.{ts,tsx}'],
           environment: 'node',
         },
       },
       {
         extends: true,
-        test: { name: 'pglite', include: againstStandin, globalSetup: ['tests/setup/standin-pglite.ts'] },
+        test: { name: 'pglite', include: againstStandin, setupFiles: standinSetup, globalSetup: ['tests/setup/standin-pglite.ts'] },
       },
       {
         extends: true,
-        test: { name: 'postgres', include: againstStandin, globalSetup: ['tests/setup/standin-postgres.ts'] },
+        test: { name: 'postgres', include: againstStandin, setupFiles: standinSetup, globalSetup: ['tests/setup/standin-postgres.ts'] },
       },
     ],
   },

@@ -1,10 +1,15 @@
-/** An error with a stable code that routes turn into `{ error: { code, message } }`; internals never leak. */
+/**
+ * An error with a stable code that routes turn into `{ error: { code, message } }`. Errors we throw on purpose
+ * are shown to the caller; errors wrapped from the database or a third party (`expose: false`) are logged and
+ * answered with a generic 500, so no internals or secrets leak.
+ */
 export class AppError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly status = 400,
     readonly details?: Record<string, unknown>,
+    readonly expose = true,
   ) {
     super(message);
     this.name = 'AppError';
@@ -12,14 +17,15 @@ export class AppError extends Error {
 }
 
 /** Turns a supabase-js `{ error }` into an AppError, keeping PostgREST's code and hint for the logs. */
-export function toAppError(error: { message: string; code?: string; hint?: string | null }, fallbackCode = 'database_error'): AppError {
-  return new AppError(fallbackCode, error.message, 500, { dbCode: error.code, hint: error.hint ?? undefined });
+export function toAppError(error: { message: string; code?: string; hint?: string | null }, code = 'database_error'): AppError {
+  return new AppError(code, error.message, 500, { dbCode: error.code, hint: error.hint ?? undefined }, false);
 }
 
 export function toResponse(error: unknown): Response {
-  if (error instanceof AppError && error.status < 500) {
-    return Response.json({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } }, { status: error.status });
+  if (error instanceof AppError && error.expose) {
+    const body = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+    return Response.json(body, { status: error.status });
   }
-  console.error(error);
-  return Response.json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, { status: 500 });
+  console.error('[api] unexpected error:', error);
+  return Response.json({ error: { code: 'internal_error', message: 'Something went wrong on our side. Please try again.' } }, { status: 500 });
 }

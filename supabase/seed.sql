@@ -86,3 +86,12 @@ from public.messages m
 cross join lateral (values ('sent', 1), ('delivered', 3), ('read', 40)) as s(status, after_seconds)
 where m.direction = 'outbound'
   and (s.status <> 'read' or m.status = 'read');
+
+-- Approved templates for replies outside WhatsApp's 24-hour window.
+insert into public.message_templates (distributor_id, content_sid, name, language, body, variables) values
+  ('10000000-0000-4000-8000-000000000001', 'HX' || md5('acme-order-update'), 'Order update', 'en',
+   'Hi {{1}}, your order {{2}} is on its way and should arrive {{3}}.', array['customer name', 'order number', 'delivery day']),
+  ('10000000-0000-4000-8000-000000000001', 'HX' || md5('acme-follow-up'), 'Follow-up', 'es',
+   'Hola {{1}}, ¿pudimos ayudarle con su pedido? Responda a este mensaje para continuar.', array['customer name']),
+  ('10000000-0000-4000-8000-000000000002', 'HX' || md5('bolt-quote-ready'), 'Quote ready', 'en',
+   'Hi {{1}}, your quote {{2}} is ready. Reply here with any questions.', array['customer name', 'quote number']);

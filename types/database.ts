@@ -231,6 +231,7 @@ export type Database = {
           applied: boolean
           distributor_id: string | null
           error_code: number | null
+          error_message: string | null
           id: number
           message_id: string | null
           payload: NonNullable<Json>
@@ -242,6 +243,7 @@ export type Database = {
           applied?: boolean
           distributor_id?: string | null
           error_code?: number | null
+          error_message?: string | null
           id?: never
           message_id?: string | null
           payload?: NonNullable<Json>
@@ -253,6 +255,7 @@ export type Database = {
           applied?: boolean
           distributor_id?: string | null
           error_code?: number | null
+          error_message?: string | null
           id?: never
           message_id?: string | null
           payload?: NonNullable<Json>
@@ -271,6 +274,49 @@ export type Database = {
             foreignKeyName: "message_status_events_message_id_fkey"
             columns: ["message_id"]
             referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      message_templates: {
+        Row: {
+          approved: boolean
+          body: string
+          content_sid: string
+          created_at: string
+          distributor_id: string
+          id: string
+          language: string
+          name: string
+          variables: string[]
+        }
+        Insert: {
+          approved?: boolean
+          body: string
+          content_sid: string
+          created_at?: string
+          distributor_id: string
+          id?: string
+          language?: string
+          name: string
+          variables?: string[]
+        }
+        Update: {
+          approved?: boolean
+          body?: string
+          content_sid?: string
+          created_at?: string
+          distributor_id?: string
+          id?: string
+          language?: string
+          name?: string
+          variables?: string[]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "message_templates_distributor_id_fkey"
+            columns: ["distributor_id"]
+            referencedRelation: "distributors"
             referencedColumns: ["id"]
           },
         ]
@@ -356,9 +402,39 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      apply_message_status: {
+        Args: {
+          p_error_code: number
+          p_error_message: string
+          p_message_id: string
+          p_status: Database["public"]["Enums"]["message_status"]
+        }
+        Returns: boolean
+      }
+      apply_status_callback: { Args: { p: Json }; Returns: Json }
+      ingest_inbound_message: { Args: { p: Json }; Returns: Json }
       member_distributor_ids: {
         Args: Record<PropertyKey, never>
         Returns: string[]
+      }
+      message_status_advances: {
+        Args: {
+          current_status: Database["public"]["Enums"]["message_status"]
+          next_status: Database["public"]["Enums"]["message_status"]
+        }
+        Returns: boolean
+      }
+      message_status_rank: {
+        Args: { s: Database["public"]["Enums"]["message_status"] }
+        Returns: number
+      }
+      record_outbound_sid: {
+        Args: {
+          p_message_id: string
+          p_sid: string
+          p_status: Database["public"]["Enums"]["message_status"]
+        }
+        Returns: undefined
       }
     }
     Enums: {

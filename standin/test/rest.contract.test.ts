@@ -147,6 +147,11 @@ describe('rpc', () => {
     expect(await anonClient().rpc('fixture_add', { a: 2, b: 3 })).toMatchObject({ data: 5, error: null });
   });
 
+  test('a jsonb argument arrives as the object that was sent', async () => {
+    const value = { a: 1, nested: { list: [1, 'two', null] }, text: 'hé' };
+    expect((await anonClient().rpc('fixture_echo', { p: value })).data).toEqual({ type: 'object', value });
+  });
+
   test('auth.uid(), auth.email() and auth.role() see the caller (usage on schema auth)', async () => {
     const user = await createTestUser('whoami');
     const { data, error } = await user.client.rpc('fixture_whoami');

@@ -27,12 +27,22 @@ export const pgliteParsers = {
   [OID.numeric]: numericValue,
 };
 
-/** postgres.js `types` with the same behaviour. */
+/**
+ * postgres.js `types` with the same behaviour. json/jsonb also pass strings through: lite hands RPC arguments
+ * over already serialised, and its own serializer would encode them a second time (a jsonb *string* holding
+ * the JSON, instead of the object PostgREST passes).
+ */
 export const postgresTypes = {
+  json: { to: OID.json, from: [OID.json], serialize: serializeJson, parse: (v: string) => JSON.parse(v) as unknown },
+  jsonb: { to: OID.jsonb, from: [OID.jsonb], serialize: serializeJson, parse: (v: string) => JSON.parse(v) as unknown },
   timestamptz: { to: OID.timestamptz, from: [OID.timestamptz], serialize: serializeTime, parse: isoTimestamp },
   timestamp: { to: OID.timestamp, from: [OID.timestamp], serialize: serializeTime, parse: isoTimestamp },
   numeric: { to: OID.numeric, from: [OID.numeric], serialize: (v: unknown) => String(v), parse: numericValue },
 };
+
+function serializeJson(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
 
 function serializeTime(v: unknown): string {
   return v instanceof Date ? v.toISOString() : String(v);

@@ -1,0 +1,125 @@
+import 'server-only';
+import { AppError, toAppError } from '@/lib/errors';
+import { serverEnv } from '@/lib/env';
+import { createAdminClient } from '@/lib/supabase/admin';
+import type { createClient } from '@/lib/supabase/route';
+import { createTwilioClient } from '@/lib/twilio/client';
+import { twilioErrorText } from '@/lib/twilio/error-codes';
+import { SendPacer } from '@/lib/twilio/send-pacer';
+import type { Database } from '@/types/database';
+
+export type MessageRow = Database['public']['Tables']['messages']['Row'];
+type UserClient = ReturnType<typeof createClient>;
+
+/** WhatsApp's customer-service window: free text only within 24 h of the customer's last message. */
+export const SESSION_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export type SendInput =
+  | { clientMsgId: string; body: string; template?: undefined }
+  | { clientMsgId: string; body?: undefined; template: { contentSid: string; variables: Record<string, string> } };
+
+let pacer: SendPacer | undefined;
+function sendPacer(): SendPacer {
+  pacer ??= new SendPacer(serverEnv().TWILIO_SEND_RATE_PER_SECOND);
+  return pacer;
+}
+
+/**
+ * A reply from the dashboard. The outbound row is written first (`queued`, as the member, so RLS decides
+ * whether they may), then Twilio is asked to send it with our status callback, then its SID is stored.
+ * Idempotent on `clientMsgId`: a repeat returns the first row and sends nothing.
+ */
+export async function sendReply(user: UserClient, userId: string, conversationId: string, input: SendInput): Promise<{ message: MessageRow; created: boolean }> {
+  const { data: conversation, error } = await user
+    .from('conversations')
+    .select('id, distributor_id, last_inbound_at, contact:contacts(wa_id), distributor:distributors(whatsapp_number)')
+    .eq('id', conversationId)
+    .maybeSingle();
+  if (error) throw toAppError(error);
+  if (!conversation?.contact || !conversation.distributor) throw new AppError('not_found', 'No such conversation.', 404);
+
+  const existing = await findByClientMsgId(user, input.clientMsgId);
+  if (existing) {
+    if (existing.conversation_id !== conversationId) throw new AppError('client_msg_id_conflict', 'That client_msg_id was used for another conversation.', 409);
+    return { message: existing, created: false };
+  }
+
+  let body: string;
+  let template: { contentSid: string; variables: string } | null = null;
+  if (input.template) {
+    const { data: tpl, error: tplError } = await user
+      .from('message_templates')
+      .select('content_sid, body, variables, approved')
+      .eq('distributor_id', conversation.distributor_id)
+      .eq('content_sid', input.template.contentSid)
+      .maybeSingle();
+    if (tplError) throw toAppError(tplError);
+    if (!tpl || !tpl.approved) throw new AppError('unknown_template', 'That template is not an approved template of this distributor.', 422);
+    const missing = tpl.variables.map((_, i) => String(i + 1)).filter((k) => !input.template!.variables[k]?.trim());
+    if (missing.length > 0) throw new AppError('missing_template_variables', `Fill in template variable(s) ${missing.join(', ')}.`, 422, { missing });
+    body = tpl.body.replace(/\{\{(\d+)\}\}/g, (m, k: string) => input.template!.variables[k] ?? m);
+    template = { contentSid: tpl.content_sid, variables: JSON.stringify(input.template.variables) };
+  } else {
+    const lastInbound = conversation.last_inbound_at ? Date.parse(conversation.last_inbound_at) : NaN;
+    if (!(Date.now() - lastInbound < SESSION_WINDOW_MS)) {
+      throw new AppError('outside_session_window', 'The 24-hour WhatsApp window is closed: send an approved template instead.', 422, {
+        lastInboundAt: conversation.last_inbound_at,
+      });
+    }
+    body = input.body;
+  }
+
+  const { data: row, error: insertError } = await user
+    .from('messages')
+    .insert({
+      distributor_id: conversation.distributor_id,
+      conversation_id: conversationId,
+      direction: 'outbound',
+      status: 'queued',
+      body,
+      sent_by: userId,
+      client_msg_id: input.clientMsgId,
+      content_sid: template?.contentSid ?? null,
+      content_variables: input.template ? input.template.variables : null,
+    })
+    .select('*')
+    .single();
+  if (insertError) {
+    if (insertError.code === '23505') {
+      const raced = await findByClientMsgId(user, input.clientMsgId);
+      if (raced) return { message: raced, created: false };
+    }
+    if (insertError.code === '42501') throw new AppError('forbidden', 'You may not send in this conversation.', 403);
+    throw toAppError(insertError);
+  }
+
+  const admin = createAdminClient();
+  await sendPacer().acquire(conversation.distributor.whatsapp_number);
+  try {
+    const env = serverEnv();
+    const sent = await createTwilioClient().messages.create({
+      from: `whatsapp:${conversation.distributor.whatsapp_number}`,
+      to: `whatsapp:${conversation.contact.wa_id}`,
+      statusCallback: `${env.PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/twilio/status`,
+      ...(template ? { contentSid: template.contentSid, contentVariables: template.variables } : { body }),
+    });
+    const status = (['accepted', 'scheduled', 'queued', 'sending', 'sent'] as const).find((s) => s === sent.status) ?? 'queued';
+    const { error: sidError } = await admin.rpc('record_outbound_sid', { p_message_id: row.id, p_sid: sent.sid, p_status: status });
+    if (sidError) throw toAppError(sidError);
+  } catch (sendError) {
+    if (sendError instanceof AppError && !sendError.expose) throw sendError;
+    const code = typeof (sendError as { code?: unknown }).code === 'number' ? (sendError as { code: number }).code : null;
+    const text = code ? twilioErrorText(code, (sendError as Error).message) : 'Could not reach Twilio.';
+    await admin.from('messages').update({ status: 'failed', error_code: code, error_message: text, status_updated_at: new Date().toISOString() }).eq('id', row.id);
+    const failed = (await admin.from('messages').select('*').eq('id', row.id).single()).data ?? row;
+    throw new AppError('twilio_error', text ?? 'Twilio refused the message.', 502, { twilioCode: code, message: failed });
+  }
+  const { data: final } = await admin.from('messages').select('*').eq('id', row.id).single();
+  return { message: final ?? row, created: true };
+}
+
+async function findByClientMsgId(user: UserClient, clientMsgId: string): Promise<MessageRow | null> {
+  const { data, error } = await user.from('messages').select('*').eq('client_msg_id', clientMsgId).maybeSingle();
+  if (error) throw toAppError(error);
+  return data;
+}

@@ -1,0 +1,2 @@
+// Tests run server modules directly; `server-only` only matters to the Next.js bundler.
+export {};
