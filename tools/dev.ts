@@ -2,7 +2,9 @@
  * `npm run dev`: everything a newcomer needs, in one terminal.
  *   1. the stand-in on NEXT_PUBLIC_SUPABASE_URL (unless something already answers there, e.g. `supabase start`),
  *      on PGlite under .standin/pgdata, so data survives restarts;
- *   2. the app (`next dev`) on http://127.0.0.1:3000;
+ *   2. the Twilio fake on TWILIO_API_BASE_URL (http://127.0.0.1:4010), which answers sends and posts signed
+ *      status callbacks back to the app;
+ *   3. the app (`next dev`) on http://127.0.0.1:3000;
  * then prints where to log in and the demo credentials. Ctrl-C stops everything it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,6 +27,11 @@ async function main() {
     start('stand-in', 'node', [tsx(), 'standin/src/main.ts', '--port', port]);
     await waitFor(`${supabaseUrl}/health`, 'the stand-in', 120_000);
   }
+  const fakeUrl = env.TWILIO_API_BASE_URL;
+  if (fakeUrl && !(await answers(`${fakeUrl}/health`))) {
+    start('twilio-fake', 'node', [tsx(), 'tools/twilio-fake/main.ts', '--port', new URL(fakeUrl).port || '4010']);
+    await waitFor(`${fakeUrl}/health`, 'the Twilio fake', 30_000);
+  }
   start('app', 'node', [nextBin(), 'dev', '-H', '127.0.0.1', '-p', '3000']);
   await waitFor(`${APP_URL}/login`, 'the app', 180_000);
   console.log(
@@ -36,6 +43,9 @@ async function main() {
       '    ana@acme.test, ben@acme.test   Acme Distribution (+14155550100)',
       '    cara@bolt.test                 Bolt Supply (+14155550200)',
       `  Supabase (stand-in)      ${supabaseUrl}`,
+      ...(fakeUrl ? [`  Twilio (local fake)      ${fakeUrl}`] : []),
+      '  Play a customer:         npm run simulate -- message --body "Hola, ¿tienen stock?"',
+      '                           npm run simulate -- media | burst --count 50 --rate 10',
       '  Ctrl-C stops everything.',
       '────────────────────────────────────────────────────────────────',
       '',
