@@ -6,6 +6,7 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything except static assets. Twilio's webhooks are excluded: they carry no session.
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|api/twilio/|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico)$).*)'],
+  // Pages only. API routes build their own client from the request (lib/supabase/route.ts) and answer 401
+  // themselves; Twilio's webhooks carry no session at all. Static assets need nothing.
+  matcher: ['/((?!api/|_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico)$).*)'],
 };

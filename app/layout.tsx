@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { PublicEnvScript } from '@/components/public-env';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -8,9 +9,15 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
+// Rendered per request: the public configuration is read from the environment at run time.
+export const dynamic = 'force-dynamic';
+
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
+      <head>
+        <PublicEnvScript />
+      </head>
       <body>{children}</body>
     </html>
   );

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
 /**
- * The only environment the browser bundle sees. Next.js inlines `process.env.NEXT_PUBLIC_*` at build time,
- * and only when written out literally, so each variable is spelled in full below.
+ * The only configuration the browser sees: where Supabase is and its publishable key. It is read at run time,
+ * not inlined at build time, so one build runs against any Supabase (the stand-in on any port, a hosted
+ * project): the server reads the environment, and the root layout hands the values to the browser
+ * (components/public-env.tsx).
  */
 const schema = z.object({
   NEXT_PUBLIC_SUPABASE_URL: z.url({ message: 'must be the Supabase API URL, e.g. http://127.0.0.1:54321' }),
@@ -10,14 +12,25 @@ const schema = z.object({
 });
 
 export type PublicEnv = z.infer<typeof schema>;
+export const PUBLIC_ENV_KEYS = Object.keys(schema.shape) as Array<keyof PublicEnv>;
+
+declare global {
+  interface Window {
+    __SWITCHBOARD_PUBLIC_ENV__?: PublicEnv;
+  }
+}
 
 let cached: PublicEnv | undefined;
 
 export function publicEnv(): PublicEnv {
-  cached ??= parseEnv(schema, {
-    NEXT_PUBLIC_SUPABASE_URL: process.env.NEXT_PUBLIC_SUPABASE_URL,
-    NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY,
-  });
+  if (typeof window !== 'undefined') {
+    const injected = window.__SWITCHBOARD_PUBLIC_ENV__;
+    if (!injected) throw new Error('Public configuration missing: the root layout must render <PublicEnvScript />.');
+    return injected;
+  }
+  // read by name at run time: a literal process.env.NEXT_PUBLIC_* would be frozen into the build
+  const env = process.env as Record<string, string | undefined>;
+  cached ??= parseEnv(schema, Object.fromEntries(PUBLIC_ENV_KEYS.map((k) => [k, env[k]])));
   return cached;
 }
 

@@ -2,7 +2,7 @@ import { createServerClient } from '@supabase/ssr';
 import { NextResponse, type NextRequest } from 'next/server';
 import { publicEnv } from '@/lib/env.public';
 
-const PUBLIC_PATHS = ['/login', '/api/twilio/'];
+const PUBLIC_PATHS = ['/login'];
 
 /**
  * Refreshes the session cookie before any page renders (Server Components cannot write cookies), and sends
@@ -28,7 +28,7 @@ export async function updateSession(request: NextRequest) {
   const signedIn = Boolean(data?.claims?.sub);
   const { pathname, search } = request.nextUrl;
 
-  if (!signedIn && !PUBLIC_PATHS.some((p) => pathname.startsWith(p)) && !pathname.startsWith('/api/')) {
+  if (!signedIn && !PUBLIC_PATHS.some((p) => pathname.startsWith(p))) {
     const url = request.nextUrl.clone();
     url.pathname = '/login';
     url.search = pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + search)}`;

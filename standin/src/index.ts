@@ -13,6 +13,7 @@ import { isAdminPath, handleAdminRequest } from './lite/admin-api.ts';
 import { clearLiteSchemaCache, createLiteApp, finishLiteSetup, quietExpectedDbErrors, selfTest } from './lite/adapter.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import type { RealtimeOptions } from './realtime/hub.ts';
+import { RpcFastPath } from './rest/rpc-fast-path.ts';
 import { listen } from './server.ts';
 import { LOCAL_ANON_JWT, LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY, LOCAL_SERVICE_ROLE_JWT } from './keys.ts';
 
@@ -53,12 +54,14 @@ export async function startStandin(
       { ...overrides.realtime, log: options.log === 'silent' ? () => {} : undefined },
     );
 
+    const rpcFastPath = new RpcFastPath(db, { jwtSecret: LOCAL_JWT_SECRET, secretKey: LOCAL_SECRET_KEY });
+    await rpcFastPath.start();
     const liteFetch = (request: Request) => app.fetch(request);
     const server = await listen(
       {
-        api: (request) => {
+        api: async (request) => {
           if (request.method !== 'OPTIONS' && isAdminPath(new URL(request.url).pathname)) return handleAdminRequest(request, db, liteFetch);
-          return liteFetch(request);
+          return (await rpcFastPath.handle(request)) ?? liteFetch(request);
         },
         realtime,
         health: () => ({ name: 'switchboard-standin', status: 'ok', realtime: realtime.stats() }),
@@ -75,9 +78,13 @@ export async function startStandin(
       db,
       realtime,
       startup: { readyMs: Math.round(performance.now() - started), migrationsApplied: applied, seeded },
-      reloadSchema: () => clearLiteSchemaCache(app),
+      reloadSchema: async () => {
+        rpcFastPath.invalidate();
+        await clearLiteSchemaCache(app);
+      },
       close: async () => {
         await realtime.close();
+        await rpcFastPath.stop();
         await server.close();
         await db.close();
         restoreConsole();

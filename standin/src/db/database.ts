@@ -32,6 +32,11 @@ export interface Database {
   transaction<T>(fn: (q: Query, exec: (script: string) => Promise<void>) => Promise<T>): Promise<T>;
   /** Runs a multi-statement SQL script (dollar quoting and all) in one transaction. */
   execScript(script: string): Promise<void>;
+  /**
+   * Sends statements as one simple-protocol query (one round trip; Postgres runs them as one implicit transaction)
+   * and returns each statement's rows. Values must be inlined as literals: there are no parameters.
+   */
+  simpleQuery(script: string): Promise<Row[][]>;
   /** LISTEN on a channel; resolves to an unlisten function. Notifications arrive after commit, in commit order. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Serialises `fn` with every other use of the session (a no-op wrapper on PostgreSQL). */
@@ -65,6 +70,7 @@ async function openPglite(dir: string | undefined): Promise<Database> {
         ),
       ),
     execScript: (script) => mutex.run(() => pg.transaction(async (tx) => void (await tx.exec(script)))),
+    simpleQuery: (script) => mutex.run(async () => (await pg.exec(script)).map((r) => r.rows as Row[])),
     listen: async (channel, onPayload) => {
       const unlisten = await mutex.run(() => pg.listen(channel, onPayload));
       return () => mutex.run(() => unlisten());
@@ -98,6 +104,11 @@ async function openPostgres(url: string): Promise<Database> {
     query: bind(sql),
     transaction: (fn) => sql.begin((tx) => fn(bind(tx), async (script) => void (await tx.unsafe(script).simple()))) as never,
     execScript: async (script) => void (await sql.begin((tx) => tx.unsafe(script).simple())),
+    simpleQuery: async (script) => {
+      const result = (await sql.unsafe(script).simple()) as unknown as Row[] | Row[][];
+      // postgres.js answers one statement with its rows, several with one row list per statement
+      return Array.isArray(result[0]) || result.length === 0 ? (result as Row[][]) : [result as Row[]];
+    },
     listen: async (channel, onPayload) => {
       const { unlisten } = await sql.listen(channel, onPayload);
       return unlisten;

@@ -73,16 +73,21 @@ $$;
 create or replace function standin_realtime.on_ddl() returns event_trigger
 language plpgsql security definer set search_path = '' as $$
 begin
+  -- our own objects (the per-table RLS check functions) change nothing anyone caches
+  if not exists (select 1 from pg_event_trigger_ddl_commands() c where c.schema_name is distinct from 'standin_realtime') then
+    return;
+  end if;
   perform standin_realtime.sync_capture();
-  -- tells the realtime module to forget cached table metadata and privileges
-  perform pg_notify('standin_realtime_ddl', tg_tag);
+  -- tells the realtime module and the RPC fast path to forget cached metadata and privileges
+  perform pg_notify('standin_ddl', tg_tag);
 end;
 $$;
 
 drop event trigger if exists standin_realtime_ddl;
 create event trigger standin_realtime_ddl on ddl_command_end
   when tag in ('CREATE PUBLICATION', 'ALTER PUBLICATION', 'DROP PUBLICATION', 'CREATE TABLE', 'ALTER TABLE',
-               'DROP TABLE', 'GRANT', 'REVOKE', 'CREATE POLICY', 'ALTER POLICY', 'DROP POLICY')
+               'DROP TABLE', 'GRANT', 'REVOKE', 'CREATE POLICY', 'ALTER POLICY', 'DROP POLICY',
+               'CREATE FUNCTION', 'ALTER FUNCTION', 'DROP FUNCTION', 'CREATE TYPE', 'ALTER TYPE', 'DROP TYPE')
   execute function standin_realtime.on_ddl();
 
 -- Which subscribers may see a changed row: for each check, switch to each subscriber's role and claims and

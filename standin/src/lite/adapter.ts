@@ -9,11 +9,22 @@
  *   G10 timestamps/numerics not as PostgREST prints them   → parsers in db/database.ts
  *   G11 no lock around the shared PGlite session           → installSessionLock() (replaces connection.kysely)
  *   G12 every expected DB error logged with a stack        → quietExpectedDbErrors()
+ *   —   ~14 sequential round trips per request on PostgreSQL → installPipelining()
  *   G3  no /auth/v1/admin/*                                → admin-api.ts, in front of lite
  *   G5/G6/G8 auth.email(), usage on auth, platform objects → db/bootstrap.sql
  */
 import { App } from '@supabase/lite';
-import { CompiledQuery, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type DatabaseConnection } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+} from 'kysely';
+import { PostgresJSDialect } from 'kysely-postgres-js';
 import type { Database } from '../db/database.ts';
 import type { Mutex } from '../db/mutex.ts';
 import { verifyHS256 } from '../jwt.ts';
@@ -44,6 +55,7 @@ export async function createLiteApp(db: Database, options: LiteOptions): Promise
   assertInternal(connection.kysely instanceof Kysely, 'connection.kysely');
   assertInternal(typeof connection.clearSchemaCache === 'function', 'connection.clearSchemaCache()');
   if (db.sessionLock) installSessionLock(connection, db.sessionLock);
+  else installPipelining(connection);
 
   const app = new App({
     connection,
@@ -131,6 +143,98 @@ function installSessionLock(connection: LiteConnection, lock: Mutex): void {
     async rollbackTransaction(c: DatabaseConnection) {
       await c.executeQuery(CompiledQuery.raw('ROLLBACK'));
     },
+  };
+  connection.kysely = new Kysely({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => driver,
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
+}
+
+/**
+ * On PostgreSQL lite sends each request's preamble as separate statements, each waiting for the last: BEGIN,
+ * six `set_config`s and `SET LOCAL ROLE` for the claims, five more for an RPC's request GUCs. This driver holds
+ * those back and sends them together with the next statement that needs an answer (postgres.js pipelines
+ * queries issued together on one connection), so a request costs three or four round trips instead of ~14.
+ * lite ignores the results of the held statements; if one fails, that first error is what the request gets.
+ */
+const DEFERRABLE = /^\s*(BEGIN\b|SELECT set_config\(|SET LOCAL ROLE )/i;
+
+/**
+ * Runs of `SELECT set_config(…)` / `SET LOCAL ROLE x` become one `SELECT set_config(…), set_config(…)` (each
+ * placeholder renumbered), so a request's preamble is one statement, not twelve.
+ */
+export function mergeSetConfigs(queries: CompiledQuery[]): CompiledQuery[] {
+  const out: CompiledQuery[] = [];
+  let calls: string[] = [];
+  let params: unknown[] = [];
+  const close = () => {
+    if (calls.length > 0) out.push(CompiledQuery.raw(`SELECT ${calls.join(', ')}`, params));
+    calls = [];
+    params = [];
+  };
+  for (const q of queries) {
+    const setConfig = /^\s*SELECT (set_config\(.*\))\s*$/is.exec(q.sql);
+    const setRole = /^\s*SET LOCAL ROLE ("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)\s*$/i.exec(q.sql);
+    if (setConfig && !setConfig[1]!.includes(', set_config(')) {
+      const offset = params.length;
+      calls.push(setConfig[1]!.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`));
+      params.push(...q.parameters);
+    } else if (setRole) {
+      const role = setRole[1]!.startsWith('"') ? setRole[1]!.slice(1, -1).replace(/""/g, '"') : setRole[1]!;
+      params.push(role);
+      calls.push(`set_config('role', $${params.length}, true)`);
+    } else {
+      close();
+      out.push(q);
+    }
+  }
+  close();
+  return out;
+}
+
+function installPipelining(connection: LiteConnection): void {
+  const sql = connection.driver as ConstructorParameters<typeof PostgresJSDialect>[0]['postgres'];
+  const inner = new PostgresJSDialect({ postgres: sql }).createDriver();
+  const held = new WeakMap<DatabaseConnection, DatabaseConnection>();
+  const driver: Driver = {
+    init: () => inner.init(),
+    destroy: () => inner.destroy(),
+    async acquireConnection() {
+      const conn = await inner.acquireConnection();
+      let deferred: CompiledQuery[] = [];
+      const flush = () => {
+        const pending = mergeSetConfigs(deferred).map((q) => conn.executeQuery(q));
+        deferred = [];
+        return pending;
+      };
+      const wrapped: DatabaseConnection = {
+        async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+          if (DEFERRABLE.test(query.sql)) {
+            deferred.push(query);
+            return { rows: [] };
+          }
+          const results = await Promise.allSettled([...flush(), conn.executeQuery<R>(query)]);
+          const failure = results.find((r) => r.status === 'rejected');
+          if (failure) throw (failure as PromiseRejectedResult).reason;
+          return (results.at(-1) as PromiseFulfilledResult<QueryResult<R>>).value;
+        },
+        async *streamQuery<R>(query: CompiledQuery, chunkSize?: number) {
+          await Promise.all(flush());
+          yield* conn.streamQuery<R>(query, chunkSize);
+        },
+      };
+      held.set(wrapped, conn);
+      return wrapped;
+    },
+    beginTransaction: (c, settings) =>
+      settings.isolationLevel || settings.accessMode ? inner.beginTransaction(held.get(c)!, settings) : c.executeQuery(CompiledQuery.raw('BEGIN')).then(() => {}),
+    commitTransaction: (c) => c.executeQuery(CompiledQuery.raw('COMMIT')).then(() => {}),
+    rollbackTransaction: (c) => c.executeQuery(CompiledQuery.raw('ROLLBACK')).then(() => {}),
+    releaseConnection: (c) => inner.releaseConnection(held.get(c)!),
   };
   connection.kysely = new Kysely({
     dialect: {

@@ -214,7 +214,7 @@ export class PostgresChanges {
 
   async start(): Promise<void> {
     this.#unlisten.push(await this.db.listen('standin_realtime', (payload) => this.#enqueue(payload)));
-    this.#unlisten.push(await this.db.listen('standin_realtime_ddl', () => this.catalog.invalidate()));
+    this.#unlisten.push(await this.db.listen('standin_ddl', () => this.catalog.invalidate()));
   }
 
   async stop(): Promise<void> {
