@@ -2,6 +2,7 @@ import 'server-only';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '@/types/database';
 import { serverEnv } from '@/lib/env';
+import { nodeFetch } from '@/lib/http/node-fetch';
 
 let admin: SupabaseClient<Database> | undefined;
 
@@ -15,6 +16,7 @@ export function createAdminClient(): SupabaseClient<Database> {
     const env = serverEnv();
     admin = createClient<Database>(env.NEXT_PUBLIC_SUPABASE_URL, env.SUPABASE_SECRET_KEY, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      global: { fetch: nodeFetch },
     });
   }
   return admin;

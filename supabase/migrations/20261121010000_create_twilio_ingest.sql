@@ -125,12 +125,15 @@ begin
            or c.username is distinct from coalesce(nullif(p ->> 'username', ''), c.username));
   end if;
 
-  insert into public.conversations (distributor_id, contact_id)
-  values (v_distributor, v_contact)
-  on conflict (distributor_id, contact_id) do nothing
-  returning id into v_conversation;
+  select cv.id into v_conversation from public.conversations cv where cv.distributor_id = v_distributor and cv.contact_id = v_contact;
   if v_conversation is null then
-    select cv.id into v_conversation from public.conversations cv where cv.distributor_id = v_distributor and cv.contact_id = v_contact;
+    insert into public.conversations (distributor_id, contact_id)
+    values (v_distributor, v_contact)
+    on conflict (distributor_id, contact_id) do nothing
+    returning id into v_conversation;
+    if v_conversation is null then -- a concurrent first message created it
+      select cv.id into v_conversation from public.conversations cv where cv.distributor_id = v_distributor and cv.contact_id = v_contact;
+    end if;
   end if;
 
   insert into public.messages (distributor_id, conversation_id, direction, body, media, message_type, metadata, twilio_sid, status)
