@@ -159,6 +159,24 @@ describe('rpc', () => {
     expect(data).toEqual({ uid: user.id, email: user.email, role: 'authenticated', current_role: 'authenticated' });
   });
 
+  test('service-role calls of volatile functions: jsonb and defaults, void, errors as PostgREST answers them', async () => {
+    const svc = serviceClient();
+    const name = `Registered ${tag} ${Math.random()}`;
+    expect(await svc.rpc('fixture_register', { p: { name, list: [1, 'x'] } })).toMatchObject({ status: 200, data: { received: { name, list: [1, 'x'] }, note: null } });
+    expect((await svc.rpc('fixture_register', { p: { name: `${name}!` }, note: "it's" })).data).toMatchObject({ note: "it's" });
+    const dup = await svc.rpc('fixture_register', { p: { name } });
+    expect(dup).toMatchObject({ status: 409, error: { code: '23505' } });
+    expect(await svc.rpc('fixture_touch')).toMatchObject({ status: 204, data: null, error: null });
+    expect(await svc.rpc('fixture_fail', { kind: 'none' })).toMatchObject({ status: 200, data: 1 });
+    const raised = await svc.rpc('fixture_fail', { kind: 'raise' });
+    expect(raised.status).toBe(400);
+    expect(raised.error).toMatchObject({ code: 'P0001', message: 'order is locked', details: 'locked by a teammate', hint: 'try again later' });
+    expect((await svc.rpc('fixture_fail', { kind: 'status' })).status).toBe(402);
+    expect((await svc.rpc('fixture_register', { nope: 1 })).status).toBe(404); // unknown argument: PGRST202 from lite
+    const asUser = await (await createTestUser('rpc-denied')).client.rpc('fixture_touch');
+    expect(asUser).toMatchObject({ status: 403, error: { code: '42501' } });
+  });
+
   test('a revoked function is refused to anon', async () => {
     const { error, status } = await anonClient().rpc('fixture_whoami');
     expect(status).toBe(401);

@@ -74,7 +74,9 @@ create or replace function standin_realtime.on_ddl() returns event_trigger
 language plpgsql security definer set search_path = '' as $$
 begin
   -- our own objects (the per-table RLS check functions) change nothing anyone caches
-  if not exists (select 1 from pg_event_trigger_ddl_commands() c where c.schema_name is distinct from 'standin_realtime') then
+  -- (some commands, such as ALTER PUBLICATION … DROP TABLE, report no objects at all: those always count)
+  if exists (select 1 from pg_event_trigger_ddl_commands())
+     and not exists (select 1 from pg_event_trigger_ddl_commands() c where c.schema_name is distinct from 'standin_realtime') then
     return;
   end if;
   perform standin_realtime.sync_capture();
