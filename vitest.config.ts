@@ -30,6 +30,17 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: {
+          name: 'dom',
+          include: ['{hooks,components}/**/*.test.tsx'],
+          environment: 'jsdom',
+          environmentOptions: { jsdom: { url: 'http://127.0.0.1:3000/inbox' } },
+          setupFiles: standinSetup,
+          globalSetup: ['tests/setup/standin-pglite.ts'],
+        },
+      },
+      {
+        extends: true,
         test: { name: 'postgres', include: againstStandin, setupFiles: standinSetup, globalSetup: ['tests/setup/standin-postgres.ts'] },
       },
     ],

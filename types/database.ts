@@ -413,6 +413,23 @@ export type Database = {
       }
       apply_status_callback: { Args: { p: Json }; Returns: Json }
       ingest_inbound_message: { Args: { p: Json }; Returns: Json }
+      mark_conversation_read: {
+        Args: { p_conversation_id: string }
+        Returns: {
+          conversation_id: string
+          distributor_id: string
+          last_read_seq: number
+          read_at: string
+          read_inbound_count: number
+          user_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "conversation_reads"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       member_distributor_ids: {
         Args: Record<PropertyKey, never>
         Returns: string[]

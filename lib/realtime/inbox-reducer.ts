@@ -115,7 +115,7 @@ function shallowEqual(a: object, b: object): boolean {
 function advance(cursor: InboxState['cursor'], rows: Array<{ updated_at: string; seq?: number | null; last_message_seq?: number | null }>): InboxState['cursor'] {
   let { seq, updatedAt } = cursor;
   for (const r of rows) {
-    const s = r.seq ?? null;
+    const s = r.seq ?? r.last_message_seq ?? null; // a conversation carries the seq of its latest message
     if (typeof s === 'number' && s > seq) seq = s;
     if (!updatedAt || Date.parse(r.updated_at) > Date.parse(updatedAt)) updatedAt = r.updated_at;
   }

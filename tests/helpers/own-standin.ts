@@ -66,3 +66,57 @@ export async function startOwnStandin(options: Partial<StandinOptions> = {}): Pr
   };
   return handle;
 }
+
+export interface StandinProcess {
+  url: string;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * A stand-in in a child process, on PGlite in a folder of its own (data kept across restarts): for tests that
+ * run in a browser-like environment (jsdom replaces the globals the stand-in's HTTP layer relies on) and restart it.
+ */
+export async function startStandinProcess(): Promise<StandinProcess> {
+  const { spawn } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const port = await freePort();
+  const dir = path.join(ROOT, '.standin', `test-${randomBytes(6).toString('hex')}`);
+  const url = `http://127.0.0.1:${port}`;
+  let child: import('node:child_process').ChildProcess | null = null;
+  const boot = async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'standin/src/main.ts', '--port', String(port), '--db', dir, '--no-seed', '--log', 'silent'], { cwd: ROOT, stdio: 'ignore' });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        if ((await globalThis.fetch(`${url}/health`)).ok) return;
+      } catch {
+        /* not up yet */
+      }
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error('stand-in process did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const stop = async () => {
+    const c = child;
+    child = null;
+    if (!c || c.exitCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    await exited;
+  };
+  await boot();
+  return {
+    url,
+    restart: async () => {
+      await stop();
+      await boot();
+    },
+    stop,
+    destroy: async () => {
+      await stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL as NodeURL } from 'node:url';
 import type { Database } from './database.ts';
 import { SEARCH_PATH } from './database.ts';
 
-const BOOTSTRAP_SQL = fs.readFileSync(fileURLToPath(new URL('./bootstrap.sql', import.meta.url)), 'utf8');
+const BOOTSTRAP_SQL = fs.readFileSync(fileURLToPath(new NodeURL('./bootstrap.sql', import.meta.url)), 'utf8');
 const MIGRATION_FILE = /^(\d+)_(.+)\.sql$/;
 const SEED_PATH = 'supabase/seed.sql';
 

@@ -5,7 +5,7 @@
  * Transport-agnostic: server.ts hands it WebSockets through the `Transport` interface.
  */
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL as NodeURL } from 'node:url';
 import type { Database } from '../db/database.ts';
 import { CONNECT_ERROR, LIMITS } from '../protocol/constants.ts';
 import type { Vsn } from '../protocol/frames.ts';
@@ -17,7 +17,7 @@ import { RealtimeSocket } from './socket.ts';
 
 export type { Transport } from './channel.ts';
 
-const REALTIME_SQL = fs.readFileSync(fileURLToPath(new URL('../db/realtime.sql', import.meta.url)), 'utf8');
+const REALTIME_SQL = fs.readFileSync(fileURLToPath(new NodeURL('../db/realtime.sql', import.meta.url)), 'utf8');
 
 export type ConnectResult =
   | { ok: true; vsn: Vsn; apikey: string; open(transport: Transport): { onMessage(data: Buffer | string, isBinary: boolean): void; onClose(): void } }

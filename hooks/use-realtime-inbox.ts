@@ -1,0 +1,384 @@
+'use client';
+
+/**
+ * The distributor's inbox, live: one channel with postgres_changes on messages, conversations and the member's
+ * read cursors; snapshot + stream + catch-up (from a cursor, with overlap) on every SUBSCRIBED; polling with
+ * jitter only while the channel has been down longer than a short grace period; session check and catch-up on
+ * visibilitychange, pageshow and online. Every row, from whatever source, goes through inboxReducer.
+ *
+ *   const inbox = useRealtimeInbox({ supabase, distributorId, userId, initial });
+ *   inbox.status          // 'live' | 'connecting' | 'reconnecting' | 'polling' | 'offline'
+ *   inbox.actions.send(conversationId, { body: 'Hola' })
+ */
+import { useCallback, useEffect, useId, useMemo, useReducer, useRef, useState } from 'react';
+import type { RealtimeChannel, RealtimePostgresChangesPayload } from '@supabase/supabase-js';
+import type { BrowserClient } from '@/lib/supabase/client';
+import { connectionStatus, jittered, type ConnectionStatus } from '@/lib/realtime/connection-status';
+import { catchUpFilter, catchUpWindow } from '@/lib/realtime/cursor';
+import { emptyInbox, inboxReducer, localId, type InboxState } from '@/lib/realtime/inbox-reducer';
+import type { ContactRow, ConversationRow, InboxMessage, MessageRow, ReadRow } from '@/lib/realtime/types';
+
+export const THREAD_PAGE = 50;
+
+export interface InboxSnapshot {
+  conversations: ConversationRow[];
+  contacts: ContactRow[];
+  reads: ReadRow[];
+  messages?: MessageRow[];
+}
+
+export type SendInput = { body: string } | { template: { contentSid: string; variables: Record<string, string>; preview: string } };
+
+export interface InboxDiagnostics {
+  channelStates: Array<{ status: string; at: number; error?: string }>;
+  lastEventAt: number | null;
+  events: number;
+  catchUps: Array<{ reason: string; at: number; rows: number; ms: number; error?: string }>;
+  polls: number;
+  /** Webhook-to-screen: the message row's created_at (database clock) to its arrival here. */
+  latencies: Array<{ messageId: string; ms: number; via: 'realtime' | 'catch-up' }>;
+}
+
+export interface UseRealtimeInboxOptions {
+  supabase: BrowserClient;
+  distributorId: string;
+  userId: string;
+  initial?: InboxSnapshot;
+  /** How long the channel may be down before polling starts (ms). */
+  graceMs?: number;
+  /** Poll interval while down (ms, ±20% jitter). */
+  pollIntervalMs?: number;
+  /** Called for each new inbound message that arrives live (toasts, sounds, notifications). */
+  onInbound?: (message: MessageRow) => void;
+}
+
+export function useRealtimeInbox({ supabase, distributorId, userId, initial, graceMs = 3000, pollIntervalMs = 5000, onInbound }: UseRealtimeInboxOptions) {
+  const [state, dispatch] = useReducer(inboxReducer, initial, seed);
+  const stateRef = useRef<InboxState>(state);
+  useEffect(() => {
+    stateRef.current = state;
+  }, [state]);
+  const handlers = useRef({ onInbound });
+  useEffect(() => {
+    handlers.current = { onInbound };
+  });
+
+  const instance = useId();
+  const [generation, setGeneration] = useState(0);
+  const [subscribed, setSubscribed] = useState(false);
+  const [everSubscribed, setEverSubscribed] = useState(false);
+  const [downSince, setDownSince] = useState<number | null>(() => Date.now());
+  const [online, setOnline] = useState(() => (typeof navigator === 'undefined' ? true : navigator.onLine));
+  const [now, setNow] = useState(() => Date.now());
+  const diagnostics = useRef<InboxDiagnostics>({ channelStates: [], lastEventAt: null, events: 0, catchUps: [], polls: 0, latencies: [] });
+
+  const noteLatency = useCallback((row: MessageRow, via: 'realtime' | 'catch-up') => {
+    const d = diagnostics.current;
+    if (row.direction !== 'inbound' || d.latencies.some((l) => l.messageId === row.id)) return;
+    d.latencies.push({ messageId: row.id, ms: Date.now() - Date.parse(row.created_at), via });
+    if (d.latencies.length > 500) d.latencies.splice(0, d.latencies.length - 500);
+  }, []);
+
+  /** Contacts the inbox does not know yet (a new customer wrote). */
+  const fetchContacts = useCallback(
+    async (conversations: ConversationRow[]) => {
+      const known = stateRef.current.contacts;
+      const missing = [...new Set(conversations.map((c) => c.contact_id).filter((id) => !known[id]))];
+      if (missing.length === 0) return;
+      const { data } = await supabase.from('contacts').select('*').in('id', missing);
+      if (data) dispatch({ type: 'contacts', rows: data });
+    },
+    [supabase],
+  );
+
+  // ── catch-up: one at a time; a request while one runs schedules exactly one more ────────────────────
+  const catchUpState = useRef<{ running: Promise<void> | null; again: boolean }>({ running: null, again: false });
+  const catchUp = useCallback(
+    (reason: string): Promise<void> => {
+      const cs = catchUpState.current;
+      if (cs.running) {
+        cs.again = true;
+        return cs.running;
+      }
+      const run = async () => {
+        const started = performance.now();
+        const window = catchUpWindow(stateRef.current.cursor);
+        let rows = 0;
+        try {
+          // no client-side retries: polling is the retry, and a backed-off retry would stall it for seconds
+          const [messages, conversations, reads] = await Promise.all([
+            supabase.from('messages').select('*').eq('distributor_id', distributorId).or(catchUpFilter(window)).order('seq', { ascending: false }).limit(1000).retry(false),
+            supabase
+              .from('conversations')
+              .select('*')
+              .eq('distributor_id', distributorId)
+              .gte('updated_at', window.updatedSince ?? '1970-01-01T00:00:00Z')
+              .order('updated_at', { ascending: false })
+              .limit(1000)
+              .retry(false),
+            supabase.from('conversation_reads').select('*').eq('user_id', userId).retry(false),
+          ]);
+          const error = messages.error ?? conversations.error ?? reads.error;
+          if (error || !messages.data || !conversations.data || !reads.data) throw new Error(error?.message ?? 'catch-up failed');
+          rows = messages.data.length + conversations.data.length;
+          dispatch({ type: 'conversations', rows: conversations.data });
+          dispatch({ type: 'messages', rows: messages.data });
+          dispatch({ type: 'reads', rows: reads.data });
+          for (const m of messages.data) noteLatency(m, 'catch-up');
+          await fetchContacts(conversations.data);
+          diagnostics.current.catchUps.push({ reason, at: Date.now(), rows, ms: Math.round(performance.now() - started) });
+        } catch (error) {
+          diagnostics.current.catchUps.push({ reason, at: Date.now(), rows, ms: Math.round(performance.now() - started), error: (error as Error).message });
+        }
+        if (diagnostics.current.catchUps.length > 200) diagnostics.current.catchUps.splice(0, 100);
+      };
+      cs.running = (async () => {
+        do {
+          cs.again = false;
+          await run();
+        } while (cs.again);
+        cs.running = null;
+      })();
+      return cs.running;
+    },
+    [supabase, distributorId, userId, fetchContacts, noteLatency],
+  );
+
+  // ── the channel ──────────────────────────────────────────────────────────────────────────────────────
+  useEffect(() => {
+    let disposed = false;
+    let channel: RealtimeChannel | null = null;
+    const mark = (status: string, error?: string) => {
+      const d = diagnostics.current;
+      d.channelStates.push({ status, at: Date.now(), error });
+      if (d.channelStates.length > 100) d.channelStates.splice(0, 50);
+    };
+    const seen = () => {
+      diagnostics.current.events++;
+      diagnostics.current.lastEventAt = Date.now();
+    };
+    (async () => {
+      // realtime-js only sends a token in the join if it already holds one: make sure it does
+      await supabase.realtime.setAuth();
+      if (disposed) return;
+      const filter = `distributor_id=eq.${distributorId}`;
+      channel = supabase
+        .channel(`inbox:${distributorId}:${instance}:${nextRun()}`)
+        .on('postgres_changes', { event: '*', schema: 'public', table: 'messages', filter }, (p: RealtimePostgresChangesPayload<MessageRow>) => {
+          seen();
+          if (p.eventType === 'DELETE') {
+            if (p.old.id) dispatch({ type: 'messageDeleted', id: p.old.id });
+            return;
+          }
+          dispatch({ type: 'messages', rows: [p.new] });
+          if (p.eventType === 'INSERT' && p.new.direction === 'inbound') {
+            noteLatency(p.new, 'realtime');
+            handlers.current.onInbound?.(p.new);
+          }
+        })
+        .on('postgres_changes', { event: '*', schema: 'public', table: 'conversations', filter }, (p: RealtimePostgresChangesPayload<ConversationRow>) => {
+          seen();
+          if (p.eventType === 'DELETE') return;
+          dispatch({ type: 'conversations', rows: [p.new] });
+          void fetchContacts([p.new]);
+        })
+        .on('postgres_changes', { event: '*', schema: 'public', table: 'conversation_reads', filter: `user_id=eq.${userId}` }, (p: RealtimePostgresChangesPayload<ReadRow>) => {
+          seen();
+          if (p.eventType !== 'DELETE') dispatch({ type: 'reads', rows: [p.new] });
+        })
+        .subscribe((status, error) => {
+          if (disposed) return;
+          mark(status, error?.message);
+          if (status === 'SUBSCRIBED') {
+            setSubscribed(true);
+            setEverSubscribed(true);
+            setDownSince(null);
+            void catchUp('subscribed');
+          } else {
+            setSubscribed(false);
+            setDownSince((d) => d ?? Date.now());
+            // closed by the server (token expired, permissions changed): realtime-js will not rejoin it
+            if (status === 'CLOSED') setTimeout(() => !disposed && setGeneration((g) => g + 1), 1000);
+          }
+        });
+    })();
+    return () => {
+      disposed = true;
+      if (channel) void supabase.removeChannel(channel);
+    };
+  }, [supabase, distributorId, userId, instance, generation, catchUp, fetchContacts, noteLatency]);
+
+  // ── status, and the clock that moves 'reconnecting' to 'polling' ────────────────────────────────────
+  const status: ConnectionStatus = connectionStatus({ subscribed, everSubscribed, downSince, online, now, graceMs });
+  useEffect(() => {
+    if (subscribed || downSince === null) return;
+    const wait = Math.max(0, downSince + graceMs - Date.now());
+    const t = setTimeout(() => setNow(Date.now()), wait + 10);
+    return () => clearTimeout(t);
+  }, [subscribed, downSince, graceMs, now]);
+
+  // ── polling, only while down past the grace period ───────────────────────────────────────────────────
+  useEffect(() => {
+    if (status !== 'polling') return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const tick = async () => {
+      if (stopped) return;
+      diagnostics.current.polls++;
+      await catchUp('poll');
+      if (!stopped) timer = setTimeout(tick, jittered(pollIntervalMs));
+    };
+    void tick();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [status, catchUp, pollIntervalMs]);
+
+  // ── coming back: visible tab, page restored from the back-forward cache, network back ───────────────
+  useEffect(() => {
+    const resume = (reason: string) => {
+      void supabase.auth.getSession(); // refreshes the token if it is about to expire
+      if (!supabase.realtime.isConnected()) supabase.realtime.connect();
+      void catchUp(reason);
+    };
+    const onVisible = () => document.visibilityState === 'visible' && resume('visible');
+    const onPageShow = (e: PageTransitionEvent) => e.persisted && resume('pageshow');
+    const onOnline = () => {
+      setOnline(true);
+      resume('online');
+    };
+    const onOffline = () => setOnline(false);
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('pageshow', onPageShow);
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('pageshow', onPageShow);
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+    };
+  }, [supabase, catchUp]);
+
+  // ── actions ──────────────────────────────────────────────────────────────────────────────────────────
+  const actions = useMemo(() => {
+    const loadThread = async (conversationId: string) => {
+      if (stateRef.current.history[conversationId]?.loaded) return;
+      const { data, error } = await supabase.from('messages').select('*').eq('conversation_id', conversationId).order('seq', { ascending: false }).limit(THREAD_PAGE);
+      if (error) throw new Error(error.message);
+      dispatch({ type: 'history', conversationId, rows: data, complete: data.length < THREAD_PAGE });
+    };
+    const loadOlder = async (conversationId: string) => {
+      const oldest = Object.values(stateRef.current.messages)
+        .filter((m) => m.conversation_id === conversationId && !m.local)
+        .reduce((min, m) => Math.min(min, m.seq), Number.MAX_SAFE_INTEGER);
+      const { data, error } = await supabase
+        .from('messages')
+        .select('*')
+        .eq('conversation_id', conversationId)
+        .lt('seq', oldest)
+        .order('seq', { ascending: false })
+        .limit(THREAD_PAGE);
+      if (error) throw new Error(error.message);
+      dispatch({ type: 'history', conversationId, rows: data, complete: data.length < THREAD_PAGE });
+    };
+    const send = async (conversationId: string, input: SendInput) => {
+      const clientMsgId = crypto.randomUUID();
+      const nowIso = new Date().toISOString();
+      const body = 'body' in input ? input.body : input.template.preview;
+      const optimistic: InboxMessage = {
+        id: localId(clientMsgId), seq: 0, conversation_id: conversationId, distributor_id: distributorId, direction: 'outbound', body, media: [],
+        message_type: 'text', metadata: {}, twilio_sid: null, client_msg_id: clientMsgId, status: 'queued', error_code: null, error_message: null,
+        sent_by: userId, content_sid: 'template' in input ? input.template.contentSid : null, content_variables: null,
+        created_at: nowIso, updated_at: nowIso, status_updated_at: nowIso, local: { state: 'sending' },
+      };
+      dispatch({ type: 'optimistic', message: optimistic });
+      try {
+        const res = await fetch(`/api/conversations/${conversationId}/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(
+            'body' in input
+              ? { client_msg_id: clientMsgId, body: input.body }
+              : { client_msg_id: clientMsgId, template: { content_sid: input.template.contentSid, variables: input.template.variables } },
+          ),
+        });
+        const json = (await res.json().catch(() => ({}))) as { message?: MessageRow; error?: { message?: string; details?: { message?: MessageRow } } };
+        if (res.ok && json.message) dispatch({ type: 'messages', rows: [json.message] });
+        else dispatch({ type: 'optimisticFailed', clientMsgId, error: json.error?.message ?? `Sending failed (${res.status}).`, row: json.error?.details?.message ?? null });
+      } catch {
+        dispatch({ type: 'optimisticFailed', clientMsgId, error: 'No connection: the message was not sent.' });
+      }
+    };
+    const retry = async (message: InboxMessage) => {
+      if (message.local) dispatch({ type: 'messageDeleted', id: message.id });
+      const input: SendInput = message.content_sid
+        ? { template: { contentSid: message.content_sid, variables: (message.content_variables as Record<string, string> | null) ?? {}, preview: message.body } }
+        : { body: message.body };
+      await send(message.conversation_id, input);
+    };
+    const markRead = async (conversationId: string) => {
+      const conversation = stateRef.current.conversations[conversationId];
+      const read = stateRef.current.reads[conversationId];
+      if (!conversation || (read && read.read_inbound_count >= conversation.inbound_count && read.last_read_seq >= (conversation.last_message_seq ?? 0))) return;
+      const { data, error } = await supabase.rpc('mark_conversation_read', { p_conversation_id: conversationId });
+      if (!error && data) dispatch({ type: 'reads', rows: [data as ReadRow] });
+    };
+    const updateConversation = async (conversationId: string, patch: { assignee_id?: string | null; status?: 'open' | 'closed' }) => {
+      const { data, error } = await supabase.from('conversations').update(patch).eq('id', conversationId).select('*').single();
+      if (error) throw new Error(error.message);
+      dispatch({ type: 'conversations', rows: [data] });
+    };
+    const updateContact = async (contactId: string, patch: { display_name?: string | null; notes?: string | null }) => {
+      const { data, error } = await supabase.from('contacts').update(patch).eq('id', contactId).select('*').single();
+      if (error) throw new Error(error.message);
+      dispatch({ type: 'contacts', rows: [data] });
+    };
+    const searchMessages = async (query: string): Promise<Set<string>> => {
+      const q = query.trim();
+      if (q.length < 2) return new Set();
+      const pattern = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+      const { data } = await supabase.from('messages').select('conversation_id').eq('distributor_id', distributorId).ilike('body', pattern).limit(500);
+      return new Set((data ?? []).map((r) => r.conversation_id));
+    };
+    return {
+      loadThread,
+      loadOlder,
+      send,
+      retry,
+      markRead,
+      assign: (conversationId: string, assigneeId: string | null) => updateConversation(conversationId, { assignee_id: assigneeId }),
+      setStatus: (conversationId: string, status: 'open' | 'closed') => updateConversation(conversationId, { status }),
+      updateContact,
+      searchMessages,
+      catchUp,
+      reconnect: () => {
+        supabase.realtime.connect();
+        setGeneration((g) => g + 1);
+      },
+    };
+  }, [supabase, distributorId, userId, catchUp]);
+
+  /** Diagnostics are counters, not state: read them when showing them (the diagnostics page ticks). */
+  const readDiagnostics = useCallback((): InboxDiagnostics => diagnostics.current, []);
+
+  return { state, status, readDiagnostics, actions };
+}
+
+export type RealtimeInbox = ReturnType<typeof useRealtimeInbox>;
+
+let runs = 0;
+/** Channel topics are unique per effect run: a StrictMode remount must not get the instance it is removing. */
+function nextRun(): number {
+  return ++runs;
+}
+
+function seed(initial: InboxSnapshot | undefined): InboxState {
+  if (!initial) return emptyInbox;
+  let s = inboxReducer(emptyInbox, { type: 'conversations', rows: initial.conversations });
+  s = inboxReducer(s, { type: 'contacts', rows: initial.contacts });
+  s = inboxReducer(s, { type: 'reads', rows: initial.reads });
+  if (initial.messages) s = inboxReducer(s, { type: 'messages', rows: initial.messages });
+  return s;
+}
