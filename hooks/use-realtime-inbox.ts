@@ -269,6 +269,14 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       if (error) throw new Error(error.message);
       dispatch({ type: 'history', conversationId, rows: data, complete: data.length < THREAD_PAGE });
     };
+    /** A conversation outside the first snapshot (a deep link to an old one), with its contact. */
+    const loadConversation = async (conversationId: string): Promise<boolean> => {
+      const { data, error } = await supabase.from('conversations').select('*').eq('id', conversationId).maybeSingle();
+      if (error || !data) return false;
+      dispatch({ type: 'conversations', rows: [data] });
+      await fetchContacts([data]);
+      return true;
+    };
     const loadOlder = async (conversationId: string) => {
       const oldest = Object.values(stateRef.current.messages)
         .filter((m) => m.conversation_id === conversationId && !m.local)
@@ -343,6 +351,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       return new Set((data ?? []).map((r) => r.conversation_id));
     };
     return {
+      loadConversation,
       loadThread,
       loadOlder,
       send,
@@ -358,7 +367,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
         setGeneration((g) => g + 1);
       },
     };
-  }, [supabase, distributorId, userId, catchUp]);
+  }, [supabase, distributorId, userId, catchUp, fetchContacts]);
 
   /** Diagnostics are counters, not state: read them when showing them (the diagnostics page ticks). */
   const readDiagnostics = useCallback((): InboxDiagnostics => diagnostics.current, []);

@@ -1,12 +1,21 @@
-/** Shapes the inbox UI renders; lib/data produces them on the server, hooks keep them live in the browser. */
-export interface ConversationSummary {
-  id: string;
-  status: 'open' | 'closed';
-  contact: { id: string; name: string; waId: string; phone: string | null };
-  assignee: { userId: string; displayName: string } | null;
-  lastMessageAt: string | null;
-  lastMessagePreview: string | null;
-  lastMessageDirection: 'inbound' | 'outbound' | null;
-  lastInboundAt: string | null;
-  unread: number;
+import type { ContactRow, ConversationRow, ReadRow, TemplateRow } from '@/lib/realtime/types';
+
+export interface TeamMember {
+  userId: string;
+  displayName: string;
+  role: 'owner' | 'agent';
+}
+
+/** What the server hands the inbox on first render. */
+export interface InboxBootstrap {
+  snapshot: { conversations: ConversationRow[]; contacts: ContactRow[]; reads: ReadRow[] };
+  members: TeamMember[];
+  templates: TemplateRow[];
+}
+
+export interface InboxViewer {
+  userId: string;
+  email: string;
+  displayName: string;
+  distributor: { id: string; name: string; whatsappNumber: string };
 }

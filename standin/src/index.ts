@@ -60,7 +60,9 @@ export async function startStandin(
     const server = await listen(
       {
         api: async (request) => {
-          if (request.method !== 'OPTIONS' && isAdminPath(new URL(request.url).pathname)) return handleAdminRequest(request, db, liteFetch);
+          // a browser's preflight is answered here for every path: lite routes OPTIONS on /rest/v1/rpc/* to the function
+          if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method')) return preflight(request);
+          if (isAdminPath(new URL(request.url).pathname)) return handleAdminRequest(request, db, liteFetch);
           return (await rpcFastPath.handle(request)) ?? liteFetch(request);
         },
         realtime,
@@ -95,4 +97,18 @@ export async function startStandin(
     restoreConsole();
     throw error;
   }
+}
+
+/** CORS preflight, as Supabase's gateway answers it: any origin, the asked-for headers, cached for a day. */
+function preflight(request: Request): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET, POST, PATCH, PUT, DELETE, OPTIONS, HEAD',
+      'access-control-allow-headers': request.headers.get('access-control-request-headers') ?? 'authorization, apikey, content-type, x-client-info, prefer, range, accept, accept-profile, content-profile',
+      'access-control-expose-headers': 'Content-Range, Content-Location, Preference-Applied',
+      'access-control-max-age': '86400',
+    },
+  });
 }

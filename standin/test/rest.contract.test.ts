@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { anonClient, createTestUser, serviceClient } from '../../tests/helpers/clients.ts';
+import { anonClient, createTestUser, serviceClient, standinUrl } from '../../tests/helpers/clients.ts';
 
 let owner: { id: string; client: SupabaseClient };
 let authorId: number;
@@ -181,6 +181,20 @@ describe('rpc', () => {
     const { error, status } = await anonClient().rpc('fixture_whoami');
     expect(status).toBe(401);
     expect(error?.code).toBe('42501');
+  });
+});
+
+describe('CORS', () => {
+  // browsers ask before every cross-origin call with an Authorization header; a failed preflight blocks the call
+  test.each(['/rest/v1/fixture_posts', '/rest/v1/rpc/fixture_whoami', '/auth/v1/token?grant_type=password'])('a preflight on %s is answered with the asked-for headers', async (path) => {
+    const res = await fetch(`${standinUrl()}${path}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'apikey,authorization,content-type,x-client-info' },
+    });
+    expect(res.status).toBeLessThan(300);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
   });
 });
 

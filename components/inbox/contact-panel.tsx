@@ -1,0 +1,70 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import type { ContactRow, ConversationRow } from '@/lib/realtime/types';
+import { useInbox } from './inbox-provider';
+
+export function ContactPanel({ contact, conversation, onClose }: { contact: ContactRow; conversation: ConversationRow; onClose(): void }) {
+  const { inbox } = useInbox();
+  const [name, setName] = useState(contact.display_name ?? '');
+  const [notes, setNotes] = useState(contact.notes ?? '');
+  const [state, setState] = useState<{ kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; message: string }>({ kind: 'idle' });
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setState({ kind: 'saving' });
+    try {
+      await inbox.actions.updateContact(contact.id, { display_name: name.trim() || null, notes: notes.trim() || null });
+      setState({ kind: 'saved' });
+    } catch (error) {
+      setState({ kind: 'error', message: (error as Error).message });
+    }
+  };
+
+  return (
+    <aside id="contact-panel" className="contact-panel" aria-label="Contact">
+      <div className="contact-head">
+        <h2>Contact</h2>
+        <button type="button" className="link-button" onClick={onClose} aria-label="Close contact panel">
+          ✕
+        </button>
+      </div>
+      <dl className="contact-facts">
+        <dt>WhatsApp</dt>
+        <dd>{contact.phone ?? contact.wa_id}</dd>
+        {contact.profile_name ? (
+          <>
+            <dt>Profile name</dt>
+            <dd>{contact.profile_name}</dd>
+          </>
+        ) : null}
+        {contact.username ? (
+          <>
+            <dt>Username</dt>
+            <dd>@{contact.username}</dd>
+          </>
+        ) : null}
+        <dt>Customer since</dt>
+        <dd>{new Date(contact.created_at).toLocaleDateString()}</dd>
+        <dt>Messages received</dt>
+        <dd>{conversation.inbound_count}</dd>
+      </dl>
+      <form className="stack" onSubmit={save}>
+        <label className="field">
+          Name
+          <input value={name} maxLength={200} onChange={(e) => setName(e.target.value)} placeholder={contact.profile_name ?? ''} />
+        </label>
+        <label className="field">
+          Notes
+          <textarea value={notes} rows={5} maxLength={4000} onChange={(e) => setNotes(e.target.value)} />
+        </label>
+        <button type="submit" className="button button-primary" disabled={state.kind === 'saving'}>
+          {state.kind === 'saving' ? 'Saving…' : 'Save'}
+        </button>
+        <p role="status" className={state.kind === 'error' ? 'form-error' : 'muted small'}>
+          {state.kind === 'saved' ? 'Saved.' : state.kind === 'error' ? state.message : ''}
+        </p>
+      </form>
+    </aside>
+  );
+}

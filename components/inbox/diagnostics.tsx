@@ -1,0 +1,92 @@
+'use client';
+
+import Link from 'next/link';
+import { useEffect, useState } from 'react';
+import type { InboxDiagnostics } from '@/hooks/use-realtime-inbox';
+import { useInbox } from './inbox-provider';
+
+export function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const ago = (at: number | null, now: number) => (at === null ? 'never' : `${((now - at) / 1000).toFixed(1)} s ago`);
+const clock = (at: number) => new Date(at).toLocaleTimeString(undefined, { hour12: false });
+
+/** /inbox/diagnostics: what the live connection is doing, for support and for our own checks. */
+export function Diagnostics() {
+  const { inbox, team, viewer } = useInbox();
+  const [snap, setSnap] = useState<{ d: InboxDiagnostics; now: number } | null>(null);
+  useEffect(() => {
+    const read = () => setSnap({ d: structuredClone(inbox.readDiagnostics()), now: Date.now() });
+    read();
+    const t = setInterval(read, 1000);
+    return () => clearInterval(t);
+  }, [inbox]);
+  if (!snap) return null;
+  const { d, now } = snap;
+  const realtime = d.latencies.filter((l) => l.via === 'realtime').map((l) => l.ms);
+  const recent = d.latencies.slice(-20).reverse();
+  const fmt = (v: number | null) => (v === null ? '–' : `${v} ms`);
+
+  return (
+    <main className="diagnostics">
+      <p>
+        <Link href="/inbox">← Back to the inbox</Link>
+      </p>
+      <h1>Diagnostics</h1>
+      <dl className="facts" data-testid="diagnostics">
+        <dt>Connection</dt>
+        <dd data-field="status">{inbox.status}</dd>
+        <dt>Team channel</dt>
+        <dd data-field="team">{team.joined ? 'joined' : 'not joined'}</dd>
+        <dt>Teammates online</dt>
+        <dd>{Object.keys(team.teammates).length}</dd>
+        <dt>Events received</dt>
+        <dd data-field="events">{d.events}</dd>
+        <dt>Last event</dt>
+        <dd data-field="last-event">{ago(d.lastEventAt, now)}</dd>
+        <dt>Catch-ups run</dt>
+        <dd data-field="catch-ups">{d.catchUps.length}</dd>
+        <dt>Polls made</dt>
+        <dd data-field="polls">{d.polls}</dd>
+        <dt>Webhook to screen (live)</dt>
+        <dd data-field="latency">
+          p50 {fmt(percentile(realtime, 50))} · p99 {fmt(percentile(realtime, 99))} · {realtime.length} messages
+        </dd>
+        <dt>Distributor</dt>
+        <dd>{viewer.distributor.name}</dd>
+      </dl>
+
+      <h2>Channel states</h2>
+      <ol className="log">
+        {d.channelStates.slice(-20).reverse().map((s, i) => (
+          <li key={i}>
+            <time>{clock(s.at)}</time> {s.status}
+            {s.error ? ` – ${s.error}` : ''}
+          </li>
+        ))}
+      </ol>
+
+      <h2>Catch-ups</h2>
+      <ol className="log">
+        {d.catchUps.slice(-20).reverse().map((c, i) => (
+          <li key={i}>
+            <time>{clock(c.at)}</time> {c.reason}: {c.rows} rows in {c.ms} ms{c.error ? ` – failed: ${c.error}` : ''}
+          </li>
+        ))}
+      </ol>
+
+      <h2>Recent inbound messages</h2>
+      <p className="muted small">From the row’s creation in the database (when the webhook was written) to its arrival in this tab.</p>
+      <ol className="log">
+        {recent.map((l) => (
+          <li key={l.messageId}>
+            {l.ms} ms via {l.via}
+          </li>
+        ))}
+      </ol>
+    </main>
+  );
+}

@@ -1,0 +1,157 @@
+'use client';
+
+/**
+ * The live inbox for everything under /inbox: one browser client, one inbox channel and one team channel for the
+ * whole session (the layout keeps this mounted while the member moves between conversations), plus the signals
+ * around them: toasts, the unread count in the tab title, an optional sound, and browser notifications while
+ * the tab is hidden.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { usePathname, useRouter } from 'next/navigation';
+import { createClient } from '@/lib/supabase/client';
+import { contactName, unreadCount } from '@/lib/realtime/inbox-reducer';
+import type { MessageRow, TemplateRow } from '@/lib/realtime/types';
+import { useRealtimeInbox, type RealtimeInbox } from '@/hooks/use-realtime-inbox';
+import { useRealtimeTeam, type RealtimeTeam } from '@/hooks/use-realtime-team';
+import type { InboxBootstrap, InboxViewer, TeamMember } from '@/types/inbox';
+
+export interface Toast {
+  id: string;
+  conversationId: string;
+  title: string;
+  body: string;
+}
+
+interface InboxContextValue {
+  viewer: InboxViewer;
+  members: TeamMember[];
+  templates: TemplateRow[];
+  inbox: RealtimeInbox;
+  team: RealtimeTeam;
+  selectedId: string | null;
+  toasts: Toast[];
+  dismissToast(id: string): void;
+  sound: boolean;
+  setSound(on: boolean): void;
+  notifications: NotificationPermission | 'unsupported';
+  enableNotifications(): Promise<void>;
+}
+
+const InboxContext = createContext<InboxContextValue | null>(null);
+
+export function useInbox(): InboxContextValue {
+  const value = useContext(InboxContext);
+  if (!value) throw new Error('useInbox() must be used inside <InboxProvider>');
+  return value;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function InboxProvider({ viewer, bootstrap, children }: { viewer: InboxViewer; bootstrap: InboxBootstrap; children: ReactNode }) {
+  const [supabase] = useState(() => createClient());
+  const pathname = usePathname();
+  const router = useRouter();
+  const routerRef = useRef(router);
+  useEffect(() => {
+    routerRef.current = router;
+  }, [router]);
+  const segment = pathname.split('/')[2] ?? '';
+  const selectedId = UUID.test(segment) ? segment : null;
+  const selectedRef = useRef(selectedId);
+  useEffect(() => {
+    selectedRef.current = selectedId;
+  }, [selectedId]);
+
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [sound, setSoundState] = useState(false);
+  const [notifications, setNotifications] = useState<NotificationPermission | 'unsupported'>('default');
+  useEffect(() => {
+    // preferences live in the browser, readable only after hydration
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setSoundState(localStorage.getItem('switchboard:sound') === 'on');
+    setNotifications(typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
+  }, []);
+  const prefs = useRef({ sound, notifications });
+  useEffect(() => {
+    prefs.current = { sound, notifications };
+  }, [sound, notifications]);
+
+  const contactsRef = useRef<Record<string, string>>({});
+  const onInbound = useCallback((message: MessageRow) => {
+    const hidden = document.visibilityState === 'hidden';
+    if (message.conversation_id === selectedRef.current && !hidden) return;
+    const title = contactsRef.current[message.conversation_id] ?? 'New message';
+    const body = message.body || 'Attachment';
+    setToasts((t) => [...t.filter((x) => x.conversationId !== message.conversation_id), { id: message.id, conversationId: message.conversation_id, title, body }].slice(-4));
+    if (prefs.current.sound) beep();
+    if (hidden && prefs.current.notifications === 'granted') {
+      const n = new Notification(title, { body, tag: message.conversation_id });
+      n.onclick = () => {
+        window.focus();
+        routerRef.current.push(`/inbox/${message.conversation_id}`);
+      };
+    }
+  }, []);
+
+  const inbox = useRealtimeInbox({ supabase, distributorId: viewer.distributor.id, userId: viewer.userId, initial: bootstrap.snapshot, onInbound });
+  const team = useRealtimeTeam({ supabase, distributorId: viewer.distributor.id, me: { id: viewer.userId, name: viewer.displayName }, viewing: selectedId });
+
+  // names for toasts, and the unread total for the tab title
+  const { conversations, contacts, reads } = inbox.state;
+  useEffect(() => {
+    contactsRef.current = Object.fromEntries(Object.values(conversations).map((c) => [c.id, contactName(contacts[c.contact_id])]));
+  }, [conversations, contacts]);
+  const totalUnread = useMemo(() => Object.values(conversations).reduce((n, c) => n + unreadCount(c, reads[c.id]), 0), [conversations, reads]);
+  useEffect(() => {
+    document.title = `${totalUnread > 0 ? `(${totalUnread}) ` : ''}Inbox · Switchboard`;
+  }, [totalUnread]);
+
+  // toasts lapse after a while
+  useEffect(() => {
+    if (toasts.length === 0) return;
+    const t = setTimeout(() => setToasts((all) => all.slice(1)), 6000);
+    return () => clearTimeout(t);
+  }, [toasts]);
+
+  const value: InboxContextValue = {
+    viewer,
+    members: bootstrap.members,
+    templates: bootstrap.templates,
+    inbox,
+    team,
+    selectedId,
+    toasts,
+    dismissToast: (id) => setToasts((t) => t.filter((x) => x.id !== id)),
+    sound,
+    setSound: (on) => {
+      localStorage.setItem('switchboard:sound', on ? 'on' : 'off');
+      setSoundState(on);
+    },
+    notifications,
+    enableNotifications: async () => {
+      if (typeof Notification === 'undefined') return;
+      setNotifications(await Notification.requestPermission());
+    },
+  };
+  return <InboxContext.Provider value={value}>{children}</InboxContext.Provider>;
+}
+
+/** A short two-tone chime (no audio file to ship). */
+function beep() {
+  try {
+    const ctx = new AudioContext();
+    const gain = ctx.createGain();
+    gain.gain.value = 0.05;
+    gain.connect(ctx.destination);
+    [880, 1320].forEach((freq, i) => {
+      const osc = ctx.createOscillator();
+      osc.frequency.value = freq;
+      osc.connect(gain);
+      osc.start(ctx.currentTime + i * 0.12);
+      osc.stop(ctx.currentTime + i * 0.12 + 0.1);
+    });
+    setTimeout(() => void ctx.close(), 500);
+  } catch {
+    /* audio unavailable */
+  }
+}
