@@ -20,7 +20,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: ['.next/**', 'node_modules/**', '.standin/**', 'types/database.ts', 'next-env.d.ts', 'bench/results/**', 'test-results/**'],
+    ignores: ['.next/**', '.next-e2e/**', 'node_modules/**', '.standin/**', 'types/database.ts', 'next-env.d.ts', 'bench/results/**', 'test-results/**'],
   },
   { files: ['app/**', 'lib/**', 'proxy.ts', 'instrumentation.ts'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools) } },
   { files: ['components/**', 'hooks/**'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools, serverOnly) } },

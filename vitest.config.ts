@@ -41,6 +41,18 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.e2e.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/setup/e2e-build.ts'],
+          sequence: { shuffle: false },
+          testTimeout: 90_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
         test: { name: 'postgres', include: againstStandin, setupFiles: standinSetup, globalSetup: ['tests/setup/standin-postgres.ts'] },
       },
     ],

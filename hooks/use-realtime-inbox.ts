@@ -72,12 +72,15 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
   const [now, setNow] = useState(() => Date.now());
   const diagnostics = useRef<InboxDiagnostics>({ channelStates: [], lastEventAt: null, events: 0, catchUps: [], polls: 0, latencies: [] });
 
+  const [mountedAt] = useState(() => Date.now());
   const noteLatency = useCallback((row: MessageRow, via: 'realtime' | 'catch-up') => {
     const d = diagnostics.current;
     if (row.direction !== 'inbound' || d.latencies.some((l) => l.messageId === row.id)) return;
+    // catch-up also brings what was written before this page opened: that is history, not latency
+    if (via === 'catch-up' && Date.parse(row.created_at) < mountedAt) return;
     d.latencies.push({ messageId: row.id, ms: Date.now() - Date.parse(row.created_at), via });
     if (d.latencies.length > 500) d.latencies.splice(0, d.latencies.length - 500);
-  }, []);
+  }, [mountedAt]);
 
   /** Contacts the inbox does not know yet (a new customer wrote). */
   const fetchContacts = useCallback(

@@ -1,6 +1,8 @@
 'use client';
 
 import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { useEffect, useRef } from 'react';
 import { signOut } from '@/app/(dashboard)/actions';
 import { Button } from '@/components/ui/button';
 import { useInbox } from './inbox-provider';
@@ -16,6 +18,7 @@ const STATUS_TEXT = {
 export function InboxHeader() {
   const { viewer, inbox, team, sound, setSound, notifications, enableNotifications } = useInbox();
   const others = Object.values(team.teammates).filter((t) => t.userId !== viewer.userId);
+  const menu = useMenu();
   return (
     <header className="app-header">
       <div className="app-brand">
@@ -44,7 +47,7 @@ export function InboxHeader() {
             Reconnect
           </Button>
         ) : null}
-        <details className="menu">
+        <details className="menu" ref={menu}>
           <summary className="button button-ghost">
             {initials(viewer.displayName)}
             <span className="visually-hidden"> – menu for {viewer.displayName}</span>
@@ -87,4 +90,27 @@ export function initials(name: string): string {
     .slice(0, 2)
     .map((p) => p[0]!.toUpperCase())
     .join('');
+}
+
+/** A <details> menu that closes on navigation, on a click elsewhere, and on Escape. */
+function useMenu() {
+  const ref = useRef<HTMLDetailsElement>(null);
+  const pathname = usePathname();
+  useEffect(() => {
+    if (ref.current) ref.current.open = false;
+  }, [pathname]);
+  useEffect(() => {
+    const close = (e: Event) => {
+      const el = ref.current;
+      if (!el?.open) return;
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !el.contains(e.target as Node)) el.open = false;
+    };
+    document.addEventListener('pointerdown', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('pointerdown', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, []);
+  return ref;
 }

@@ -18,7 +18,6 @@ import type { InboxBootstrap, InboxViewer, TeamMember } from '@/types/inbox';
 export interface Toast {
   id: string;
   conversationId: string;
-  title: string;
   body: string;
 }
 
@@ -82,7 +81,8 @@ export function InboxProvider({ viewer, bootstrap, children }: { viewer: InboxVi
     if (message.conversation_id === selectedRef.current && !hidden) return;
     const title = contactsRef.current[message.conversation_id] ?? 'New message';
     const body = message.body || 'Attachment';
-    setToasts((t) => [...t.filter((x) => x.conversationId !== message.conversation_id), { id: message.id, conversationId: message.conversation_id, title, body }].slice(-4));
+    // the toast names the contact when it renders: a new customer's contact row may still be on its way
+    setToasts((t) => [...t.filter((x) => x.conversationId !== message.conversation_id), { id: message.id, conversationId: message.conversation_id, body }].slice(-4));
     if (prefs.current.sound) beep();
     if (hidden && prefs.current.notifications === 'granted') {
       const n = new Notification(title, { body, tag: message.conversation_id });

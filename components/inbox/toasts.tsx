@@ -1,17 +1,23 @@
 'use client';
 
 import Link from 'next/link';
+import { contactName } from '@/lib/realtime/inbox-reducer';
 import { useInbox } from './inbox-provider';
 
 /** New inbound messages outside the open conversation. */
 export function Toasts() {
-  const { toasts, dismissToast } = useInbox();
+  const { toasts, dismissToast, inbox } = useInbox();
+  const { conversations, contacts } = inbox.state;
+  const title = (conversationId: string) => {
+    const conversation = conversations[conversationId];
+    return conversation ? contactName(contacts[conversation.contact_id]) : 'New message';
+  };
   return (
     <div className="toasts" role="status" aria-live="polite">
       {toasts.map((t) => (
         <div key={t.id} className="toast">
           <Link href={`/inbox/${t.conversationId}`} className="toast-link" onClick={() => dismissToast(t.id)}>
-            <strong>{t.title}</strong>
+            <strong>{title(t.conversationId)}</strong>
             <span className="toast-body">{t.body}</span>
           </Link>
           <button type="button" className="link-button" aria-label="Dismiss" onClick={() => dismissToast(t.id)}>

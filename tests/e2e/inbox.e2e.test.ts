@@ -1,0 +1,259 @@
+/**
+ * The dashboard end to end: `next start`, the stand-in, the Twilio fake, and Debian's Chromium with three
+ * staff in their own browser contexts: ana and ben (Acme) and cara (Bolt). One stack for the file; each test
+ * makes its own customers so they do not depend on one another.
+ */
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ACME, BOLT, DEMO_CONVERSATIONS, DEMO_USERS } from '../helpers/demo.ts';
+import { launchChromium, screenshot, signIn, startStack, type Session, type Stack } from './stack.ts';
+
+let stack: Stack;
+let browser: Browser;
+let ana: Session;
+let ben: Session;
+let cara: Session;
+
+const customer = () => `+1555${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+const tag = () => `t${Date.now().toString(36)}${randomInt(0, 1e6).toString(36)}`;
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await launchChromium();
+  [ana, ben, cara] = await Promise.all([
+    signIn(browser, stack.appUrl, DEMO_USERS.ana.email),
+    signIn(browser, stack.appUrl, DEMO_USERS.ben.email),
+    signIn(browser, stack.appUrl, DEMO_USERS.cara.email),
+  ]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** Opens the conversation whose list entry shows `text` (a number or a preview). */
+async function openConversation(page: Page, text: string) {
+  await page.locator('.conversation-link', { hasText: text }).first().click();
+  await page.locator('.thread-header h2').waitFor();
+}
+
+// one stack, one order: the last test checks the pages the others used
+describe('dashboard', { shuffle: false }, () => {
+describe('inbox', () => {
+  test('a customer message reaches ana and ben live, and never cara', async () => {
+    const from = customer();
+    const body = `Hola, ¿tienen stock? ${tag()}`;
+    expect(await stack.inbound({ to: ACME.number, from, body, profileName: 'Lucía E2E' })).toBe(200);
+    await Promise.all([ana, ben].map((s) => s.page.locator('.conversation-link', { hasText: body }).waitFor()));
+    // it arrived as a new, unread conversation at the top of the list
+    for (const s of [ana, ben]) {
+      const first = s.page.locator('.conversation').first();
+      await expect(first.textContent()).resolves.toContain(body);
+      await expect(first.locator('.badge').textContent()).resolves.toBe('1');
+    }
+    // cara's stream is past that moment once a later Bolt message reaches her; the Acme one must not be there
+    const barrier = `Bolt barrier ${tag()}`;
+    expect(await stack.inbound({ to: BOLT.number, from: customer(), body: barrier })).toBe(200);
+    await cara.page.locator('.conversation-link', { hasText: barrier }).waitFor();
+    expect(await cara.page.content()).not.toContain(body);
+    await screenshot(ana.page, 'ana-inbox-new-message');
+    await screenshot(cara.page, 'cara-inbox');
+  });
+
+  test('ben sees ana online and typing; opening a conversation clears its unread count for ana only', async () => {
+    const from = customer();
+    const body = `Typing test ${tag()}`;
+    expect(await stack.inbound({ to: ACME.number, from, body })).toBe(200);
+    await Promise.all([ana, ben].map((s) => s.page.locator('.conversation-link', { hasText: body }).waitFor()));
+    await openConversation(ana.page, body);
+    await openConversation(ben.page, body);
+
+    await ben.page.locator('.presence li', { hasText: 'Ana Alvarez' }).waitFor();
+    // ana read it: her badge goes, ben's stays (read state is per member)
+    await ana.page.locator('.conversation.selected .badge').waitFor({ state: 'detached' });
+    await ben.page.locator('.conversation.selected').waitFor();
+
+    await ana.page.locator('#reply').pressSequentially('Un momento', { delay: 20 });
+    await ben.page.locator('.typing-line', { hasText: 'Ana Alvarez is typing' }).waitFor();
+    await ben.page.locator('.conversation.selected .typing', { hasText: 'Ana Alvarez' }).waitFor();
+    await screenshot(ben.page, 'ben-sees-ana-typing');
+    // clearing the draft says "stopped" at once
+    await ana.page.locator('#reply').fill('');
+    await ben.page.locator('.typing-line', { hasText: 'typing' }).waitFor({ state: 'detached' });
+    // ben sees that ana is looking at the same conversation
+    await ben.page.locator('.thread-title', { hasText: 'Ana Alvarez viewing now' }).waitFor();
+  });
+
+  test('ana replies; her message is reconciled with its row and the ticks advance to read, for ben too', async () => {
+    const from = customer();
+    const body = `Reply test ${tag()}`;
+    expect(await stack.inbound({ to: ACME.number, from, body })).toBe(200);
+    await Promise.all([ana, ben].map((s) => s.page.locator('.conversation-link', { hasText: body }).waitFor()));
+    await openConversation(ana.page, body);
+    await openConversation(ben.page, body);
+    stack.fake.configure({
+      lifecycle: [
+        { status: 'queued', afterMs: 10 },
+        { status: 'sent', afterMs: 400 },
+        { status: 'delivered', afterMs: 900 },
+        { status: 'read', afterMs: 1400 },
+      ],
+    });
+    const reply = `Sí, tenemos stock ${tag()}`;
+    // record every status ana's screen shows for the reply, from the optimistic bubble on
+    await ana.page.evaluate((text) => {
+      const seen: string[] = [];
+      (window as unknown as { __ticks: string[] }).__ticks = seen;
+      const record = () => {
+        const el = [...document.querySelectorAll<HTMLElement>('.message-outbound')].find((m) => m.textContent?.includes(text));
+        const s = el?.dataset.status;
+        if (s && seen.at(-1) !== s) seen.push(s);
+      };
+      new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+    }, reply);
+    await ana.page.locator('#reply').fill(reply);
+    await ana.page.keyboard.press('Enter');
+    const sent = ana.page.locator('.message-outbound', { hasText: reply });
+    await sent.and(ana.page.locator('[data-status=read]')).waitFor();
+    await ben.page.locator('.message-outbound[data-status=read]', { hasText: reply }).waitFor();
+    const ticks = await ana.page.evaluate(() => (window as unknown as { __ticks: string[] }).__ticks);
+    const order = ['sending', 'queued', 'sent', 'delivered', 'read'];
+    expect(ticks.at(-1)).toBe('read');
+    expect(ticks.map((t) => order.indexOf(t))).toEqual([...ticks.map((t) => order.indexOf(t))].sort((a, b) => a - b)); // never backwards
+    expect(ticks.length).toBeGreaterThanOrEqual(3); // the steps are 500 ms apart: the screen shows them
+    expect(await sent.count()).toBe(1); // the optimistic bubble became the row, not a second copy
+    await screenshot(ana.page, 'ana-reply-read');
+    stack.fake.reset();
+  });
+
+  test('while live, the dashboard makes no polling requests', async () => {
+    const page = ana.page;
+    await page.locator('[data-status=live]').waitFor();
+    const reads: string[] = [];
+    const onRequest = (r: { url(): string; method(): string }) => {
+      const url = new URL(r.url());
+      if (r.method() === 'GET' && url.pathname.startsWith('/rest/v1/')) reads.push(url.pathname);
+    };
+    page.on('request', onRequest);
+    // an absence can only be observed over a window: 10 s is two poll intervals past the grace period
+    await page.waitForTimeout(10_000);
+    page.off('request', onRequest);
+    expect(await page.locator('[data-status=live]').count()).toBe(1);
+    expect(reads).toEqual([]);
+  });
+
+  test('the stand-in restarts during a burst: both screens end with every message exactly once', async () => {
+    const from = customer();
+    const run = tag();
+    expect(await stack.inbound({ to: ACME.number, from, body: `Burst ${run} #0` })).toBe(200);
+    await Promise.all([ana, ben].map((s) => s.page.locator('.conversation-link', { hasText: `Burst ${run} #0` }).waitFor()));
+    await openConversation(ana.page, `Burst ${run} #0`);
+    await openConversation(ben.page, `Burst ${run} #0`);
+
+    // the connection indicator's history, to show the screens really lost the stand-in
+    for (const s of [ana, ben])
+      await s.page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { __connection: string[] }).__connection = seen;
+        const el = document.querySelector<HTMLElement>('.connection')!;
+        new MutationObserver(() => seen.at(-1) !== el.dataset.status && seen.push(el.dataset.status!)).observe(el, { attributes: true, attributeFilter: ['data-status'] });
+      });
+
+    const total = 40;
+    let restarted: Promise<void> | null = null;
+    const statuses: Record<number, number[]> = {};
+    // Twilio's retry for a webhook that failed: the same MessageSid again, until it is taken
+    const deliver = async (i: number) => {
+      const params = { to: ACME.number, from, body: `Burst ${run} #${i}` };
+      for (let attempt = 0; attempt < 60; attempt++) {
+        const status = await stack.inbound(params).catch(() => 0);
+        (statuses[i] ??= []).push(status);
+        if (status === 200) return;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`message ${i} was never accepted: ${statuses[i]}`);
+    };
+    const sends: Array<Promise<void>> = [];
+    for (let i = 1; i < total; i++) {
+      sends.push(deliver(i));
+      if (i === 15) restarted = stack.standin.restart();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await Promise.all([...sends, restarted]);
+
+    for (const s of [ana, ben]) {
+      await s.page.locator('.message-inbound', { hasText: `Burst ${run} #` }).nth(total - 1).waitFor({ timeout: 60_000 });
+      await s.page.locator('[data-status=live]').waitFor({ timeout: 60_000 });
+      const bodies = await s.page.locator('.message-inbound .message-body').allTextContents();
+      const mine = bodies.filter((b) => b.startsWith(`Burst ${run} #`));
+      expect(mine).toHaveLength(total);
+      expect(new Set(mine).size).toBe(total);
+      const ids = await s.page.locator('.message-inbound').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.messageId));
+      expect(new Set(ids).size).toBe(ids.length);
+      const connection = await s.page.evaluate(() => (window as unknown as { __connection: string[] }).__connection);
+      expect(connection).toContain('reconnecting');
+      expect(connection.at(-1)).toBe('live');
+    }
+    await screenshot(ana.page, 'ana-after-restart-burst');
+  }, 180_000);
+});
+
+describe('navigation', () => {
+  test('a deep link survives login, and sign-out ends the session', async () => {
+    const s = await signIn(browser, stack.appUrl, DEMO_USERS.ben.email, `/inbox/${DEMO_CONVERSATIONS.acmeLucia}`);
+    try {
+      expect(new URL(s.page.url()).pathname).toBe(`/inbox/${DEMO_CONVERSATIONS.acmeLucia}`);
+      await s.page.locator('.thread-header h2', { hasText: 'Lucía' }).waitFor();
+      await s.page.locator('.message').first().waitFor();
+      await screenshot(s.page, 'ben-deep-link');
+
+      // another team's conversation is simply not there
+      await s.page.goto(`/inbox/${DEMO_CONVERSATIONS.boltPriya}`);
+      await s.page.getByText('does not exist or belongs to another team').waitFor();
+
+      await s.page.locator('.menu summary').click();
+      await s.page.getByRole('button', { name: 'Sign out' }).click();
+      await s.page.waitForURL(/\/login/);
+      await s.page.goto('/inbox');
+      await s.page.waitForURL(/\/login\?next=%2Finbox/);
+    } finally {
+      await s.context.close();
+    }
+  });
+
+  test('on a phone-sized screen the list and the thread take turns', async () => {
+    const s = await signIn(browser, stack.appUrl, DEMO_USERS.ana.email, '/inbox', { width: 390, height: 844 });
+    try {
+      await s.page.locator('.conversation-link').first().click();
+      await s.page.locator('.thread-header h2').waitFor();
+      expect(await s.page.locator('.list-panel').isVisible()).toBe(false);
+      await screenshot(s.page, 'phone-thread');
+      await s.page.getByRole('link', { name: 'Back to conversations' }).click();
+      await s.page.locator('.list-panel').waitFor({ state: 'visible' });
+    } finally {
+      await s.context.close();
+    }
+  });
+
+  test('the diagnostics page shows the live channel, the catch-ups it ran, and no polls', async () => {
+    const s = await signIn(browser, stack.appUrl, DEMO_USERS.ana.email);
+    try {
+      await s.page.locator('.menu summary').click();
+      await s.page.getByRole('link', { name: 'Diagnostics' }).click(); // client-side: the same live inbox
+      await s.page.locator('[data-field=status]', { hasText: 'live' }).waitFor();
+      await expect.poll(() => s.page.locator('[data-field=catch-ups]').textContent()).toMatch(/^[1-9]\d*$/);
+      expect(await s.page.locator('[data-field=polls]').textContent()).toBe('0');
+      await screenshot(s.page, 'diagnostics');
+    } finally {
+      await s.context.close();
+    }
+  });
+
+  test('no page threw or logged an error (beyond the connection refusals while the stand-in restarted)', () => {
+    const restartNoise = /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|Failed to load resource: the server responded with a status of 50[23]/;
+    for (const s of [ana, ben, cara]) expect(s.errors.filter((e) => !restartNoise.test(e))).toEqual([]);
+  });
+});
+});
