@@ -20,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{lib,standin/src,components,hooks,tools,bench}/**/*.test.{ts,tsx}'],
+          include: ['{lib,standin/src,components,hooks,tools,bench}/**/*.test.ts'],
           environment: 'node',
         },
       },

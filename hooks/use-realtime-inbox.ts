@@ -19,6 +19,7 @@ import { emptyInbox, inboxReducer, localId, type InboxState } from '@/lib/realti
 import type { ContactRow, ConversationRow, InboxMessage, MessageRow, ReadRow } from '@/lib/realtime/types';
 
 export const THREAD_PAGE = 50;
+const MARK_READ_INTERVAL_MS = 1000;
 
 export interface InboxSnapshot {
   conversations: ConversationRow[];
@@ -264,6 +265,8 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
     };
   }, [supabase, catchUp]);
 
+  const readMarks = useRef<Record<string, { running: Promise<void> | null; again: boolean; last: number }>>({});
+
   // ── actions ──────────────────────────────────────────────────────────────────────────────────────────
   const actions = useMemo(() => {
     const loadThread = async (conversationId: string) => {
@@ -329,12 +332,32 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
         : { body: message.body };
       await send(message.conversation_id, input);
     };
-    const markRead = async (conversationId: string) => {
+    /**
+     * Marks a conversation read up to its newest message. At most one call per conversation per second: a busy
+     * open thread costs one write a second, not one per message (the function reads the newest seq itself, so
+     * the trailing call covers everything that arrived meanwhile).
+     */
+    const markRead = (conversationId: string): Promise<void> => {
       const conversation = stateRef.current.conversations[conversationId];
       const read = stateRef.current.reads[conversationId];
-      if (!conversation || (read && read.read_inbound_count >= conversation.inbound_count && read.last_read_seq >= (conversation.last_message_seq ?? 0))) return;
-      const { data, error } = await supabase.rpc('mark_conversation_read', { p_conversation_id: conversationId });
-      if (!error && data) dispatch({ type: 'reads', rows: [data as ReadRow] });
+      if (!conversation || (read && read.read_inbound_count >= conversation.inbound_count && read.last_read_seq >= (conversation.last_message_seq ?? 0))) return Promise.resolve();
+      const slot = (readMarks.current[conversationId] ??= { running: null, again: false, last: 0 });
+      if (slot.running) {
+        slot.again = true;
+        return slot.running;
+      }
+      slot.running = (async () => {
+        do {
+          slot.again = false;
+          const wait = slot.last + MARK_READ_INTERVAL_MS - Date.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          slot.last = Date.now();
+          const { data, error } = await supabase.rpc('mark_conversation_read', { p_conversation_id: conversationId });
+          if (!error && data) dispatch({ type: 'reads', rows: [data as ReadRow] });
+        } while (slot.again);
+        slot.running = null;
+      })();
+      return slot.running;
     };
     const updateConversation = async (conversationId: string, patch: { assignee_id?: string | null; status?: 'open' | 'closed' }) => {
       const { data, error } = await supabase.from('conversations').update(patch).eq('id', conversationId).select('*').single();

@@ -1,18 +1,16 @@
-import { z } from 'zod';
-
 /**
  * The only configuration the browser sees: where Supabase is and its publishable key. It is read at run time,
  * not inlined at build time, so one build runs against any Supabase (the stand-in on any port, a hosted
  * project): the server reads the environment, and the root layout hands the values to the browser
- * (components/public-env.tsx).
+ * (components/public-env.tsx). No zod here: this module ships to the browser, and checking two strings does
+ * not need a schema library in every page's JavaScript.
  */
-const schema = z.object({
-  NEXT_PUBLIC_SUPABASE_URL: z.url({ message: 'must be the Supabase API URL, e.g. http://127.0.0.1:54321' }),
-  NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: z.string().min(20, 'must be the publishable (or legacy anon) key'),
-});
+export interface PublicEnv {
+  NEXT_PUBLIC_SUPABASE_URL: string;
+  NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: string;
+}
 
-export type PublicEnv = z.infer<typeof schema>;
-export const PUBLIC_ENV_KEYS = Object.keys(schema.shape) as Array<keyof PublicEnv>;
+export const PUBLIC_ENV_KEYS: Array<keyof PublicEnv> = ['NEXT_PUBLIC_SUPABASE_URL', 'NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY'];
 
 declare global {
   interface Window {
@@ -29,15 +27,20 @@ export function publicEnv(): PublicEnv {
     return injected;
   }
   // read by name at run time: a literal process.env.NEXT_PUBLIC_* would be frozen into the build
-  const env = process.env as Record<string, string | undefined>;
-  cached ??= parseEnv(schema, Object.fromEntries(PUBLIC_ENV_KEYS.map((k) => [k, env[k]])));
+  cached ??= parsePublicEnv(process.env as Record<string, string | undefined>);
   return cached;
 }
 
-/** Parses an environment object and throws one readable message naming every missing or invalid variable. */
-export function parseEnv<T extends z.ZodType>(schema: T, values: Record<string, unknown>): z.infer<T> {
-  const result = schema.safeParse(values);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${values[String(i.path[0])] === undefined ? 'missing' : i.message}`);
-  throw new Error(`Invalid environment (see .env.example and the README's table):\n${problems.join('\n')}`);
+/** Checks the two public variables; one readable error names every missing or invalid one. */
+export function parsePublicEnv(env: Record<string, string | undefined>): PublicEnv {
+  const problems: string[] = [];
+  const url = env.NEXT_PUBLIC_SUPABASE_URL;
+  const key = env.NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY;
+  if (!url) problems.push('  NEXT_PUBLIC_SUPABASE_URL: missing');
+  else if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+    problems.push('  NEXT_PUBLIC_SUPABASE_URL: must be the Supabase API URL, e.g. http://127.0.0.1:54321');
+  if (!key) problems.push('  NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: missing');
+  else if (key.length < 20) problems.push('  NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: must be the publishable (or legacy anon) key');
+  if (problems.length) throw new Error(`Invalid environment (see .env.example and the README's table):\n${problems.join('\n')}`);
+  return { NEXT_PUBLIC_SUPABASE_URL: url!, NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: key! };
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { parseEnv, publicEnv, type PublicEnv } from './env.public';
+import { publicEnv, type PublicEnv } from './env.public';
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
@@ -27,4 +27,12 @@ let cached: ServerEnv | undefined;
 export function serverEnv(): ServerEnv {
   cached ??= { ...publicEnv(), ...parseEnv(schema, process.env) };
   return cached;
+}
+
+/** Parses an environment object and throws one readable message naming every missing or invalid variable. */
+export function parseEnv<T extends z.ZodType>(schema: T, values: Record<string, unknown>): z.infer<T> {
+  const result = schema.safeParse(values);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${values[String(i.path[0])] === undefined ? 'missing' : i.message}`);
+  throw new Error(`Invalid environment (see .env.example and the README's table):\n${problems.join('\n')}`);
 }

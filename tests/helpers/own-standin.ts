@@ -78,7 +78,7 @@ export interface StandinProcess {
  * A stand-in in a child process, on PGlite in a folder of its own (data kept across restarts): for tests that
  * run in a browser-like environment (jsdom replaces the globals the stand-in's HTTP layer relies on) and restart it.
  */
-export async function startStandinProcess(options: { seed?: boolean; log?: boolean } = {}): Promise<StandinProcess> {
+export async function startStandinProcess(options: { seed?: boolean; log?: boolean; /** a PostgreSQL URL instead of a PGlite folder */ db?: string } = {}): Promise<StandinProcess> {
   const { spawn } = await import('node:child_process');
   const fs = await import('node:fs');
   const port = await freePort();
@@ -86,7 +86,7 @@ export async function startStandinProcess(options: { seed?: boolean; log?: boole
   const url = `http://127.0.0.1:${port}`;
   let child: import('node:child_process').ChildProcess | null = null;
   const boot = async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'standin/src/main.ts', '--port', String(port), '--db', dir, ...(options.seed ? [] : ['--no-seed']), '--log', options.log ? 'debug' : 'silent'], { cwd: ROOT, stdio: options.log ? 'inherit' : 'ignore' });
+    child = spawn(process.execPath, ['--import', 'tsx', 'standin/src/main.ts', '--port', String(port), '--db', options.db ?? dir, ...(options.seed ? [] : ['--no-seed']), '--log', options.log ? 'debug' : 'silent'], { cwd: ROOT, stdio: options.log ? 'inherit' : 'ignore' });
     const deadline = Date.now() + 120_000;
     for (;;) {
       try {

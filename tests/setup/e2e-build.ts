@@ -12,7 +12,7 @@ export const E2E_DIST_DIR = '.next-e2e';
 export default function setup() {
   if (process.env.E2E_SKIP_BUILD === '1' && fs.existsSync(path.join(ROOT, E2E_DIST_DIR, 'BUILD_ID'))) return;
   const started = Date.now();
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build', ...(process.env.E2E_BUILD_ARGS?.split(' ').filter(Boolean) ?? [])], {
     cwd: ROOT,
     env: { ...process.env, NEXT_DIST_DIR: E2E_DIST_DIR, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
     encoding: 'utf8',

@@ -27,7 +27,7 @@ export interface Realtime {
   /** Checks an upgrade request (`apikey`, `vsn`) before the WebSocket handshake completes. */
   connect(url: URL, headers: Record<string, string | string[] | undefined>): ConnectResult;
   handleApi(request: Request): Promise<Response>;
-  stats(): { sockets: number; groups: number; subscriptions: number; deliveries: number };
+  stats(): { sockets: number; groups: number; subscriptions: number; deliveries: number; rlsChecks: number };
   close(): Promise<void>;
 }
 
@@ -70,7 +70,7 @@ export async function createRealtime(db: Database, keys: KeyRing, options: Parti
       };
     },
     handleApi: (request) => handleRealtimeApi(request, hub),
-    stats: () => ({ sockets: sockets.size, groups: hub.groups.size, subscriptions: hub.pg.subscriptionCount, deliveries: hub.pg.delivered }),
+    stats: () => ({ sockets: sockets.size, groups: hub.groups.size, subscriptions: hub.pg.subscriptionCount, deliveries: hub.pg.delivered, rlsChecks: hub.pg.rlsChecks }),
     async close() {
       for (const socket of [...sockets]) socket.close(1001, 'server shutting down');
       sockets.clear();

@@ -89,7 +89,12 @@ export class Catalog {
     this.#bypass.clear();
   }
 
-  published(): Promise<Set<string>> {
+  /**
+   * The tables in `supabase_realtime`. `fresh` reads the catalog now instead of trusting the cache: a join right
+   * after `alter publication` must see it, and the DDL notification that invalidates the cache is asynchronous.
+   */
+  published(options: { fresh?: boolean } = {}): Promise<Set<string>> {
+    if (options.fresh) this.#published = null;
     this.#published ??= this.db
       .query<{ schemaname: string; tablename: string }>(
         `select schemaname, tablename from pg_catalog.pg_publication_tables where pubname = 'supabase_realtime'`,
@@ -207,6 +212,8 @@ export class PostgresChanges {
   #unlisten: Array<() => Promise<void>> = [];
   /** Deliveries made (one per channel per change), for diagnostics and benchmarks. */
   delivered = 0;
+  /** Statements run to check RLS for batches of changes (one per batch, for every subscriber at once). */
+  rlsChecks = 0;
 
   constructor(private readonly db: Database, private readonly log: (msg: string, err?: unknown) => void) {
     this.catalog = new Catalog(db);
@@ -236,7 +243,7 @@ export class PostgresChanges {
       this.unsubscribe(channel);
       return { ok: true };
     }
-    const published = await this.catalog.published();
+    const published = await this.catalog.published({ fresh: true });
     const pending: Array<{ key: string; sub: Subscription }> = [];
     for (const binding of channel.bindings) {
       const result = await this.#prepare(channel, binding, published);
@@ -418,6 +425,7 @@ export class PostgresChanges {
       params.push(JSON.stringify(pk), JSON.stringify(subs));
       return `${plan.meta.checkFunction}($${params.length - 1}::text::jsonb, $${params.length}::text::jsonb)`;
     });
+    this.rlsChecks++;
     try {
       const [row] = await this.db.query<{ v: unknown }>(`select json_build_array(${calls.join(', ')})::text as v`, params);
       return asJson<string[][]>(row!.v);
