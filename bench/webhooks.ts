@@ -7,7 +7,7 @@
  * a closed-loop run (32 in flight) reports the maximum. Every webhook is a new MessageSid from one of 200
  * customers, so each one writes a message row (and updates its conversation) in one transaction.
  *
- *   npm run build && node --import tsx bench/webhooks.ts [--backend postgres|pglite|both] [--quick]
+ *   node --import tsx bench/webhooks.ts [--backend postgres|pglite|both] [--quick] [--no-build]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +16,7 @@ import path from 'node:path';
 import { LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from '../standin/src/keys.ts';
 import { freePort, startPostgresCluster, type PostgresCluster } from '../tests/helpers/postgres-cluster.ts';
 import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, inboundParams, signature } from '../tools/twilio-fake/webhooks.ts';
+import buildForE2e from '../tests/setup/e2e-build.ts';
 import { summarize } from './stats.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -127,6 +128,7 @@ async function runBackend(backend: 'postgres' | 'pglite') {
     ...process.env,
     NODE_ENV: 'production',
     NEXT_TELEMETRY_DISABLED: '1',
+    NEXT_DIST_DIR: '.next-e2e',
     NEXT_PUBLIC_SUPABASE_URL: `http://127.0.0.1:${standinPort}`,
     NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY,
     SUPABASE_SECRET_KEY: LOCAL_SECRET_KEY,
@@ -185,7 +187,7 @@ async function runBackend(backend: 'postgres' | 'pglite') {
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(ROOT, '.next/BUILD_ID'))) throw new Error('build the app first: npm run build');
+  if (!argv.includes('--no-build')) buildForE2e(); // the production build, into .next-e2e (a running `npm run dev` keeps .next)
   const results = [];
   for (const backend of BACKENDS) results.push(await runBackend(backend));
   const out = path.join(ROOT, 'bench/results/webhooks.json');
