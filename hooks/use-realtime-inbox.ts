@@ -1,8 +1,8 @@
 'use client';
 
 /**
- * The distributor's inbox, live: one channel with postgres_changes on messages, conversations and the member's
- * read cursors; snapshot + stream + catch-up (from a cursor, with overlap) on every SUBSCRIBED; polling with
+ * The distributor's inbox, live: one channel with postgres_changes on messages, conversations, contact edits and
+ * the member's read cursors; snapshot + stream + catch-up (from a cursor, with overlap) on every SUBSCRIBED; polling with
  * jitter only while the channel has been down longer than a short grace period; session check and catch-up on
  * visibilitychange, pageshow and online. Every row, from whatever source, goes through inboxReducer.
  *
@@ -110,7 +110,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
         let rows = 0;
         try {
           // no client-side retries: polling is the retry, and a backed-off retry would stall it for seconds
-          const [messages, conversations, reads] = await Promise.all([
+          const [messages, conversations, reads, contacts] = await Promise.all([
             supabase.from('messages').select('*').eq('distributor_id', distributorId).or(catchUpFilter(window)).order('seq', { ascending: false }).limit(1000).retry(false),
             supabase
               .from('conversations')
@@ -121,9 +121,14 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
               .limit(1000)
               .retry(false),
             supabase.from('conversation_reads').select('*').eq('user_id', userId).retry(false),
+            // contacts edited since (names, notes); new customers' contacts come with their conversations
+            window.updatedSince
+              ? supabase.from('contacts').select('*').eq('distributor_id', distributorId).gte('updated_at', window.updatedSince).limit(1000).retry(false)
+              : Promise.resolve({ data: [] as ContactRow[], error: null }),
           ]);
-          const error = messages.error ?? conversations.error ?? reads.error;
-          if (error || !messages.data || !conversations.data || !reads.data) throw new Error(error?.message ?? 'catch-up failed');
+          const error = messages.error ?? conversations.error ?? reads.error ?? contacts.error;
+          if (error || !messages.data || !conversations.data || !reads.data || !contacts.data) throw new Error(error?.message ?? 'catch-up failed');
+          dispatch({ type: 'contacts', rows: contacts.data });
           rows = messages.data.length + conversations.data.length;
           dispatch({ type: 'conversations', rows: conversations.data });
           dispatch({ type: 'messages', rows: messages.data });
@@ -185,6 +190,10 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
           if (p.eventType === 'DELETE') return;
           dispatch({ type: 'conversations', rows: [p.new] });
           void fetchContacts([p.new]);
+        })
+        .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'contacts', filter }, (p: RealtimePostgresChangesPayload<ContactRow>) => {
+          seen();
+          if (p.eventType === 'UPDATE') dispatch({ type: 'contacts', rows: [p.new] });
         })
         .on('postgres_changes', { event: '*', schema: 'public', table: 'conversation_reads', filter: `user_id=eq.${userId}` }, (p: RealtimePostgresChangesPayload<ReadRow>) => {
           seen();
@@ -283,6 +292,15 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       await fetchContacts([data]);
       return true;
     };
+    /** Conversations found by a search but older than the snapshot, with their contacts. */
+    const loadConversations = async (ids: string[]) => {
+      const missing = ids.filter((id) => !stateRef.current.conversations[id]).slice(0, 200);
+      if (missing.length === 0) return;
+      const { data, error } = await supabase.from('conversations').select('*').in('id', missing);
+      if (error || !data) return;
+      dispatch({ type: 'conversations', rows: data });
+      await fetchContacts(data);
+    };
     const loadOlder = async (conversationId: string) => {
       const oldest = Object.values(stateRef.current.messages)
         .filter((m) => m.conversation_id === conversationId && !m.local)
@@ -378,6 +396,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
     };
     return {
       loadConversation,
+      loadConversations,
       loadThread,
       loadOlder,
       send,

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { contactName, selectConversations, unreadCount, type ConversationFilter } from '@/lib/realtime/inbox-reducer';
 import { formatListTime } from '@/lib/format-time';
@@ -27,7 +28,11 @@ export function ConversationList() {
     if (q.length < 2) return;
     let cancelled = false;
     const t = setTimeout(() => {
-      void inbox.actions.searchMessages(q).then((ids) => !cancelled && setMatches(ids));
+      void inbox.actions.searchMessages(q).then(async (ids) => {
+        if (cancelled) return;
+        setMatches(ids);
+        await inbox.actions.loadConversations([...ids]); // matches older than the loaded list join it
+      });
     }, 250);
     return () => {
       cancelled = true;
@@ -40,6 +45,20 @@ export function ConversationList() {
     () => selectConversations(state, { filter, userId: viewer.userId, query, matchingConversationIds: query.trim().length >= 2 ? matches : undefined }),
     [state, filter, viewer.userId, query, matches],
   );
+  // Alt+↓ / Alt+↑ open the next / previous conversation of the list as filtered
+  const router = useRouter();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') || conversations.length === 0) return;
+      e.preventDefault();
+      const at = conversations.findIndex((c) => c.id === selectedId);
+      const next = at < 0 ? 0 : Math.min(conversations.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)));
+      router.push(`/inbox/${conversations[next]!.id}`);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [conversations, selectedId, router]);
+
   const memberName = (id: string | null) => members.find((m) => m.userId === id)?.displayName;
   const viewers = (conversationId: string) =>
     Object.values(team.teammates).filter((t) => t.userId !== viewer.userId && t.viewing.includes(conversationId)).map((t) => t.name);

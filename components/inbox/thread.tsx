@@ -25,6 +25,12 @@ export function Thread({ conversationId }: { conversationId: string }) {
   const [olderLoading, setOlderLoading] = useState(false);
   const [showContact, setShowContact] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!showContact) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setShowContact(false);
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [showContact]);
 
   // a deep link to a conversation outside the first snapshot, then its latest page of messages
   useEffect(() => {
@@ -148,7 +154,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
 
   return (
     <div className={`thread-area${showContact ? ' with-contact' : ''}`}>
-      <section className="thread-panel" aria-label={`Conversation with ${contactName(contact)}`}>
+      <section className="thread-panel" aria-label={`Conversation with ${contactName(contact)}`} data-conversation-id={conversationId}>
         <header className="thread-header">
           <Link href="/inbox" className="back-link" aria-label="Back to conversations">
             ←

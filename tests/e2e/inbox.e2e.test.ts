@@ -35,8 +35,11 @@ afterAll(async () => {
 
 /** Opens the conversation whose list entry shows `text` (a number or a preview). */
 async function openConversation(page: Page, text: string) {
-  await page.locator('.conversation-link', { hasText: text }).first().click();
-  await page.locator('.thread-header h2').waitFor();
+  const link = page.locator('.conversation-link', { hasText: text }).first();
+  const id = await link.getAttribute('data-conversation-id');
+  await link.click();
+  // the thread of *this* conversation, not the one that was open before
+  await page.locator(`.thread-panel[data-conversation-id="${id}"] .thread-header h2`).waitFor();
 }
 
 // one stack, one order: the last test checks the pages the others used
@@ -126,6 +129,27 @@ describe('inbox', () => {
     expect(await sent.count()).toBe(1); // the optimistic bubble became the row, not a second copy
     await screenshot(ana.page, 'ana-reply-read');
     stack.fake.reset();
+  });
+
+  test("a contact renamed by ana is renamed on ben's screen; Alt+↓ moves to the next conversation", async () => {
+    const from = customer();
+    const body = `Contact test ${tag()}`;
+    expect(await stack.inbound({ to: ACME.number, from, body })).toBe(200);
+    await Promise.all([ana, ben].map((s) => s.page.locator('.conversation-link', { hasText: body }).waitFor()));
+    await openConversation(ana.page, body);
+    await ana.page.getByRole('button', { name: 'Contact' }).click();
+    const name = `Ferretería ${tag()}`;
+    await ana.page.getByLabel('Name').fill(name);
+    await ana.page.getByLabel('Notes').fill('Pays on Fridays');
+    await ana.page.getByRole('button', { name: 'Save' }).click();
+    await ana.page.locator('.contact-panel [role=status]', { hasText: 'Saved.' }).waitFor();
+    await ben.page.locator('.conversation-link', { hasText: name }).waitFor();
+    await ana.page.keyboard.press('Escape');
+    await ana.page.locator('.contact-panel').waitFor({ state: 'detached' });
+
+    const before = new URL(ana.page.url()).pathname;
+    await ana.page.locator('body').press('Alt+ArrowDown');
+    await ana.page.waitForURL((url) => url.pathname !== before && url.pathname.startsWith('/inbox/'));
   });
 
   test('while live, the dashboard makes no polling requests', async () => {
