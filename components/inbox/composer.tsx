@@ -81,7 +81,7 @@ export function Composer({ conversation }: { conversation: ConversationRow }) {
           ref={input}
           rows={2}
           maxLength={4096}
-          placeholder="Write a reply (Enter to send, Shift+Enter for a new line, Alt+↑/↓ for other conversations)"
+          placeholder="Write a reply (Enter to send, Shift+Enter for a new line)"
           value={text}
           onChange={(e) => {
             setText(e.target.value);
