@@ -113,7 +113,9 @@ describe('gaps', () => {
     own ??= await startStandinProcess();
     const s = await setup(own.url, 'Poll Co');
     const statuses: string[] = [];
+    let renders = 0;
     const { result } = renderHook(() => {
+      renders++;
       const inbox = useRealtimeInbox({ supabase: s.member as unknown as BrowserClient, distributorId: s.distributorId, userId: s.userId, graceMs: 800, pollIntervalMs: 250 });
       if (statuses.at(-1) !== inbox.status) statuses.push(inbox.status);
       return inbox;
@@ -127,6 +129,10 @@ describe('gaps', () => {
     expect(polls()).toBe(0); // within the grace period: no polling yet
     await waitFor(() => expect(result.current.status).toBe('polling'), { timeout: 5_000 });
     await waitFor(() => expect(polls()).toBeGreaterThanOrEqual(2));
+    // while down, the hook renders for what changes (polls, reconnect attempts), not on a clock
+    const rendersWhileDown = renders;
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(renders - rendersWhileDown).toBeLessThan(30);
 
     await own.restart();
     await waitFor(() => expect(result.current.status).toBe('live'), { timeout: 30_000 });

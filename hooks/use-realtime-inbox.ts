@@ -10,16 +10,19 @@
  *   inbox.status          // 'live' | 'connecting' | 'reconnecting' | 'polling' | 'offline'
  *   inbox.actions.send(conversationId, { body: 'Hola' })
  */
-import { useCallback, useEffect, useId, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { RealtimeChannel, RealtimePostgresChangesPayload } from '@supabase/supabase-js';
 import type { BrowserClient } from '@/lib/supabase/client';
 import { connectionStatus, jittered, type ConnectionStatus } from '@/lib/realtime/connection-status';
-import { catchUpFilter, catchUpWindow } from '@/lib/realtime/cursor';
+import { catchUpFilter, catchUpWindow, type CatchUpWindow } from '@/lib/realtime/cursor';
 import { emptyInbox, inboxReducer, localId, type InboxState } from '@/lib/realtime/inbox-reducer';
 import type { ContactRow, ConversationRow, InboxMessage, MessageRow, ReadRow } from '@/lib/realtime/types';
 
 export const THREAD_PAGE = 50;
 const MARK_READ_INTERVAL_MS = 1000;
+const CATCH_UP_PAGE = 1000;
+/** At most this many pages per catch-up; past it, loaded threads are refetched when opened. */
+const CATCH_UP_PAGES = 10;
 
 export interface InboxSnapshot {
   conversations: ConversationRow[];
@@ -56,7 +59,8 @@ export interface UseRealtimeInboxOptions {
 export function useRealtimeInbox({ supabase, distributorId, userId, initial, graceMs = 3000, pollIntervalMs = 5000, onInbound }: UseRealtimeInboxOptions) {
   const [state, dispatch] = useReducer(inboxReducer, initial, seed);
   const stateRef = useRef<InboxState>(state);
-  useEffect(() => {
+  // a layout effect: children's effects (a thread marking itself read) must see this render's state
+  useLayoutEffect(() => {
     stateRef.current = state;
   }, [state]);
   const handlers = useRef({ onInbound });
@@ -65,6 +69,8 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
   });
 
   const instance = useId();
+  /** Channel re-creations since the last SUBSCRIBED (for backoff). */
+  const rejoins = useRef(0);
   const [generation, setGeneration] = useState(0);
   const [subscribed, setSubscribed] = useState(false);
   const [everSubscribed, setEverSubscribed] = useState(false);
@@ -89,10 +95,55 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       const known = stateRef.current.contacts;
       const missing = [...new Set(conversations.map((c) => c.contact_id).filter((id) => !known[id]))];
       if (missing.length === 0) return;
-      const { data } = await supabase.from('contacts').select('*').in('id', missing);
+      const { data } = await supabase.from('contacts').select('*').eq('distributor_id', distributorId).in('id', missing);
       if (data) dispatch({ type: 'contacts', rows: data });
     },
-    [supabase],
+    [supabase, distributorId],
+  );
+
+  // ── catch-up reads, paged forward so a long gap is read to its end (up to a cap) ───────────────────────
+  const pagedMessages = useCallback(
+    async (window: CatchUpWindow) => {
+      const data: MessageRow[] = [];
+      let after: number | null = null;
+      for (let page = 0; page < CATCH_UP_PAGES; page++) {
+        let query = supabase.from('messages').select('*').eq('distributor_id', distributorId).or(catchUpFilter(window));
+        if (after !== null) query = query.gt('seq', after);
+        // no client-side retries: polling is the retry, and a backed-off retry would stall it for seconds
+        const res = await query.order('seq', { ascending: true }).limit(CATCH_UP_PAGE).retry(false);
+        if (res.error) return { data: null, error: res.error, complete: false };
+        data.push(...res.data);
+        if (res.data.length < CATCH_UP_PAGE) return { data, error: null, complete: true };
+        after = res.data.at(-1)!.seq;
+      }
+      return { data, error: null, complete: false };
+    },
+    [supabase, distributorId],
+  );
+  const pagedConversations = useCallback(
+    async (since: string | null) => {
+      const data: ConversationRow[] = [];
+      let from = since ?? '1970-01-01T00:00:00Z';
+      for (let page = 0; page < CATCH_UP_PAGES; page++) {
+        const res = await supabase
+          .from('conversations')
+          .select('*')
+          .eq('distributor_id', distributorId)
+          .gte('updated_at', from)
+          .order('updated_at', { ascending: true })
+          .order('id', { ascending: true })
+          .limit(CATCH_UP_PAGE)
+          .retry(false);
+        if (res.error) return { data: null, error: res.error, complete: false };
+        data.push(...res.data);
+        if (res.data.length < CATCH_UP_PAGE) return { data, error: null, complete: true };
+        const last = res.data.at(-1)!.updated_at;
+        if (last === res.data[0]!.updated_at) return { data, error: null, complete: false }; // a page of one instant: stop
+        from = last; // the next page re-reads this instant's rows; the reducer merges them
+      }
+      return { data, error: null, complete: false };
+    },
+    [supabase, distributorId],
   );
 
   // ── catch-up: one at a time; a request while one runs schedules exactly one more ────────────────────
@@ -111,16 +162,9 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
         try {
           // no client-side retries: polling is the retry, and a backed-off retry would stall it for seconds
           const [messages, conversations, reads, contacts] = await Promise.all([
-            supabase.from('messages').select('*').eq('distributor_id', distributorId).or(catchUpFilter(window)).order('seq', { ascending: false }).limit(1000).retry(false),
-            supabase
-              .from('conversations')
-              .select('*')
-              .eq('distributor_id', distributorId)
-              .gte('updated_at', window.updatedSince ?? '1970-01-01T00:00:00Z')
-              .order('updated_at', { ascending: false })
-              .limit(1000)
-              .retry(false),
-            supabase.from('conversation_reads').select('*').eq('user_id', userId).retry(false),
+            pagedMessages(window),
+            pagedConversations(window.updatedSince),
+            supabase.from('conversation_reads').select('*').eq('user_id', userId).eq('distributor_id', distributorId).retry(false),
             // contacts edited since (names, notes); new customers' contacts come with their conversations
             window.updatedSince
               ? supabase.from('contacts').select('*').eq('distributor_id', distributorId).gte('updated_at', window.updatedSince).limit(1000).retry(false)
@@ -132,6 +176,8 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
           rows = messages.data.length + conversations.data.length;
           dispatch({ type: 'conversations', rows: conversations.data });
           dispatch({ type: 'messages', rows: messages.data });
+          // more changed than a catch-up reads (a long night offline): loaded threads fetch again when opened
+          if (!messages.complete || !conversations.complete) dispatch({ type: 'historyReset' });
           dispatch({ type: 'reads', rows: reads.data });
           for (const m of messages.data) noteLatency(m, 'catch-up');
           await fetchContacts(conversations.data);
@@ -150,7 +196,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       })();
       return cs.running;
     },
-    [supabase, distributorId, userId, fetchContacts, noteLatency],
+    [supabase, distributorId, userId, fetchContacts, noteLatency, pagedMessages, pagedConversations],
   );
 
   // ── the channel ──────────────────────────────────────────────────────────────────────────────────────
@@ -172,7 +218,9 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       if (disposed) return;
       const filter = `distributor_id=eq.${distributorId}`;
       channel = supabase
-        .channel(`inbox:${distributorId}:${instance}:${nextRun()}`)
+        // wait: servers that support it answer the join only once the change subscriptions exist, so the
+        // catch-up that SUBSCRIBED starts cannot fall into a gap before the stream (older servers ignore it)
+        .channel(`inbox:${distributorId}:${instance}:${nextRun()}`, { config: { postgres_changes_options: { wait: true } } })
         .on('postgres_changes', { event: '*', schema: 'public', table: 'messages', filter }, (p: RealtimePostgresChangesPayload<MessageRow>) => {
           seen();
           if (p.eventType === 'DELETE') {
@@ -199,10 +247,15 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
           seen();
           if (p.eventType !== 'DELETE') dispatch({ type: 'reads', rows: [p.new] });
         })
+        // servers without `wait` confirm the change subscriptions after the join: catch up again from there
+        .on('system', {}, (p: { extension?: string; status?: string }) => {
+          if (p.extension === 'postgres_changes' && p.status === 'ok') void catchUp('postgres-subscribed');
+        })
         .subscribe((status, error) => {
           if (disposed) return;
           mark(status, error?.message);
           if (status === 'SUBSCRIBED') {
+            rejoins.current = 0;
             setSubscribed(true);
             setEverSubscribed(true);
             setDownSince(null);
@@ -210,8 +263,12 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
           } else {
             setSubscribed(false);
             setDownSince((d) => d ?? Date.now());
-            // closed by the server (token expired, permissions changed): realtime-js will not rejoin it
-            if (status === 'CLOSED') setTimeout(() => !disposed && setGeneration((g) => g + 1), 1000);
+            // closed by the server (token expired, access revoked): realtime-js will not rejoin it, so we do,
+            // backing off (1 s, 2 s, 4 s … 30 s, with jitter); polling covers the gap meanwhile
+            if (status === 'CLOSED') {
+              const delay = jittered(Math.min(30_000, 1000 * 2 ** rejoins.current++));
+              setTimeout(() => !disposed && setGeneration((g) => g + 1), delay);
+            }
           }
         });
     })();
@@ -224,9 +281,9 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
   // ── status, and the clock that moves 'reconnecting' to 'polling' ────────────────────────────────────
   const status: ConnectionStatus = connectionStatus({ subscribed, everSubscribed, downSince, online, now, graceMs });
   useEffect(() => {
-    if (subscribed || downSince === null) return;
-    const wait = Math.max(0, downSince + graceMs - Date.now());
-    const t = setTimeout(() => setNow(Date.now()), wait + 10);
+    // one tick at the end of the grace period, none after it
+    if (subscribed || downSince === null || now >= downSince + graceMs) return;
+    const t = setTimeout(() => setNow(Date.now()), downSince + graceMs - Date.now() + 10);
     return () => clearTimeout(t);
   }, [subscribed, downSince, graceMs, now]);
 
@@ -280,13 +337,20 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
   const actions = useMemo(() => {
     const loadThread = async (conversationId: string) => {
       if (stateRef.current.history[conversationId]?.loaded) return;
-      const { data, error } = await supabase.from('messages').select('*').eq('conversation_id', conversationId).order('seq', { ascending: false }).limit(THREAD_PAGE);
+      const { data, error } = await supabase
+        .from('messages')
+        .select('*')
+        .eq('distributor_id', distributorId)
+        .eq('conversation_id', conversationId)
+        .order('seq', { ascending: false })
+        .limit(THREAD_PAGE);
       if (error) throw new Error(error.message);
       dispatch({ type: 'history', conversationId, rows: data, complete: data.length < THREAD_PAGE });
     };
     /** A conversation outside the first snapshot (a deep link to an old one), with its contact. */
     const loadConversation = async (conversationId: string): Promise<boolean> => {
-      const { data, error } = await supabase.from('conversations').select('*').eq('id', conversationId).maybeSingle();
+      // this distributor's only: a member of two teams must not pull the other team's conversation in here
+      const { data, error } = await supabase.from('conversations').select('*').eq('distributor_id', distributorId).eq('id', conversationId).maybeSingle();
       if (error || !data) return false;
       dispatch({ type: 'conversations', rows: [data] });
       await fetchContacts([data]);
@@ -296,7 +360,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
     const loadConversations = async (ids: string[]) => {
       const missing = ids.filter((id) => !stateRef.current.conversations[id]).slice(0, 200);
       if (missing.length === 0) return;
-      const { data, error } = await supabase.from('conversations').select('*').in('id', missing);
+      const { data, error } = await supabase.from('conversations').select('*').eq('distributor_id', distributorId).in('id', missing);
       if (error || !data) return;
       dispatch({ type: 'conversations', rows: data });
       await fetchContacts(data);
@@ -308,6 +372,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       const { data, error } = await supabase
         .from('messages')
         .select('*')
+        .eq('distributor_id', distributorId)
         .eq('conversation_id', conversationId)
         .lt('seq', oldest)
         .order('seq', { ascending: false })
@@ -315,14 +380,14 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       if (error) throw new Error(error.message);
       dispatch({ type: 'history', conversationId, rows: data, complete: data.length < THREAD_PAGE });
     };
-    const send = async (conversationId: string, input: SendInput) => {
-      const clientMsgId = crypto.randomUUID();
+    const send = async (conversationId: string, input: SendInput, reuseClientMsgId?: string) => {
+      const clientMsgId = reuseClientMsgId ?? crypto.randomUUID();
       const nowIso = new Date().toISOString();
       const body = 'body' in input ? input.body : input.template.preview;
       const optimistic: InboxMessage = {
         id: localId(clientMsgId), seq: 0, conversation_id: conversationId, distributor_id: distributorId, direction: 'outbound', body, media: [],
         message_type: 'text', metadata: {}, twilio_sid: null, client_msg_id: clientMsgId, status: 'queued', error_code: null, error_message: null,
-        sent_by: userId, content_sid: 'template' in input ? input.template.contentSid : null, content_variables: null,
+        sent_by: userId, content_sid: 'template' in input ? input.template.contentSid : null, content_variables: 'template' in input ? input.template.variables : null,
         created_at: nowIso, updated_at: nowIso, status_updated_at: nowIso, local: { state: 'sending' },
       };
       dispatch({ type: 'optimistic', message: optimistic });
@@ -343,12 +408,17 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
         dispatch({ type: 'optimisticFailed', clientMsgId, error: 'No connection: the message was not sent.' });
       }
     };
+    /**
+     * Sends a failed message again. One that never got a server row keeps its client_msg_id: if the first
+     * request did reach the server (only its answer was lost), the server answers with that row instead of
+     * sending a second WhatsApp message. One Twilio refused is a server row: its retry is a new message.
+     */
     const retry = async (message: InboxMessage) => {
       if (message.local) dispatch({ type: 'messageDeleted', id: message.id });
       const input: SendInput = message.content_sid
         ? { template: { contentSid: message.content_sid, variables: (message.content_variables as Record<string, string> | null) ?? {}, preview: message.body } }
         : { body: message.body };
-      await send(message.conversation_id, input);
+      await send(message.conversation_id, input, message.local ? (message.client_msg_id ?? undefined) : undefined);
     };
     /**
      * Marks a conversation read up to its newest message. At most one call per conversation per second: a busy

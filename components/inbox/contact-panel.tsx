@@ -6,15 +6,21 @@ import { useInbox } from './inbox-provider';
 
 export function ContactPanel({ contact, conversation, onClose }: { contact: ContactRow; conversation: ConversationRow; onClose(): void }) {
   const { inbox } = useInbox();
-  const [name, setName] = useState(contact.display_name ?? '');
-  const [notes, setNotes] = useState(contact.notes ?? '');
+  // only what this member typed is a draft; untouched fields follow the live row (a teammate may edit them)
+  const [draft, setDraft] = useState<{ display_name?: string; notes?: string }>({});
+  const name = draft.display_name ?? contact.display_name ?? '';
+  const notes = draft.notes ?? contact.notes ?? '';
   const [state, setState] = useState<{ kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; message: string }>({ kind: 'idle' });
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
+    // send only the fields changed here, so a teammate's edit of the other one is not overwritten
+    const patch = Object.fromEntries(Object.entries(draft).map(([k, v]) => [k, v.trim() || null])) as { display_name?: string | null; notes?: string | null };
+    if (Object.keys(patch).length === 0) return setState({ kind: 'saved' });
     setState({ kind: 'saving' });
     try {
-      await inbox.actions.updateContact(contact.id, { display_name: name.trim() || null, notes: notes.trim() || null });
+      await inbox.actions.updateContact(contact.id, patch);
+      setDraft({});
       setState({ kind: 'saved' });
     } catch (error) {
       setState({ kind: 'error', message: (error as Error).message });
@@ -52,11 +58,11 @@ export function ContactPanel({ contact, conversation, onClose }: { contact: Cont
       <form className="stack" onSubmit={save}>
         <label className="field">
           Name
-          <input value={name} maxLength={200} onChange={(e) => setName(e.target.value)} placeholder={contact.profile_name ?? ''} />
+          <input value={name} maxLength={200} onChange={(e) => setDraft((d) => ({ ...d, display_name: e.target.value }))} placeholder={contact.profile_name ?? ''} />
         </label>
         <label className="field">
           Notes
-          <textarea value={notes} rows={5} maxLength={4000} onChange={(e) => setNotes(e.target.value)} />
+          <textarea value={notes} rows={5} maxLength={4000} onChange={(e) => setDraft((d) => ({ ...d, notes: e.target.value }))} />
         </label>
         <button type="submit" className="button button-primary" disabled={state.kind === 'saving'}>
           {state.kind === 'saving' ? 'Saving…' : 'Save'}

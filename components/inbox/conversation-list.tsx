@@ -50,6 +50,9 @@ export function ConversationList() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') || conversations.length === 0) return;
+      // not inside a form control: Alt+↓ opens a <select>, and Option+↑/↓ moves by paragraph in text
+      const target = e.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select, [contenteditable]:not([contenteditable="false"])')) return;
       e.preventDefault();
       const at = conversations.findIndex((c) => c.id === selectedId);
       const next = at < 0 ? 0 : Math.min(conversations.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)));

@@ -19,7 +19,11 @@ export interface Toast {
   id: string;
   conversationId: string;
   body: string;
+  /** When it goes by itself (ms since epoch). */
+  until: number;
 }
+
+const TOAST_MS = 6000;
 
 interface InboxContextValue {
   viewer: InboxViewer;
@@ -54,7 +58,7 @@ export function InboxProvider({ viewer, bootstrap, children }: { viewer: InboxVi
   useEffect(() => {
     routerRef.current = router;
   }, [router]);
-  const segment = pathname.split('/')[2] ?? '';
+  const segment = (pathname.split('/')[2] ?? '').toLowerCase();
   const selectedId = UUID.test(segment) ? segment : null;
   const selectedRef = useRef(selectedId);
   useEffect(() => {
@@ -82,7 +86,7 @@ export function InboxProvider({ viewer, bootstrap, children }: { viewer: InboxVi
     const title = contactsRef.current[message.conversation_id] ?? 'New message';
     const body = message.body || 'Attachment';
     // the toast names the contact when it renders: a new customer's contact row may still be on its way
-    setToasts((t) => [...t.filter((x) => x.conversationId !== message.conversation_id), { id: message.id, conversationId: message.conversation_id, body }].slice(-4));
+    setToasts((t) => [...t.filter((x) => x.conversationId !== message.conversation_id), { id: message.id, conversationId: message.conversation_id, body, until: Date.now() + TOAST_MS }].slice(-4));
     if (prefs.current.sound) beep();
     if (hidden && prefs.current.notifications === 'granted') {
       const n = new Notification(title, { body, tag: message.conversation_id });
@@ -102,15 +106,17 @@ export function InboxProvider({ viewer, bootstrap, children }: { viewer: InboxVi
     contactsRef.current = Object.fromEntries(Object.values(conversations).map((c) => [c.id, contactName(contacts[c.contact_id])]));
   }, [conversations, contacts]);
   const totalUnread = useMemo(() => Object.values(conversations).reduce((n, c) => n + unreadCount(c, reads[c.id]), 0), [conversations, reads]);
+  // after every navigation too: a page's own <title> would otherwise drop the count
   useEffect(() => {
     document.title = `${totalUnread > 0 ? `(${totalUnread}) ` : ''}Inbox · Switchboard`;
-  }, [totalUnread]);
+  }, [totalUnread, pathname]);
 
-  // toasts lapse after a while
+  // each toast lapses on its own schedule, however many follow it
   useEffect(() => {
     if (toasts.length === 0) return;
-    const t = setTimeout(() => setToasts((all) => all.slice(1)), 6000);
-    return () => clearTimeout(t);
+    const next = Math.min(...toasts.map((t) => t.until));
+    const timer = setTimeout(() => setToasts((all) => all.filter((t) => t.until > Date.now())), Math.max(0, next - Date.now()) + 20);
+    return () => clearTimeout(timer);
   }, [toasts]);
 
   const value: InboxContextValue = {

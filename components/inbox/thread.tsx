@@ -59,6 +59,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
   const anchor = useRef<{ fromBottom: number } | null>(null);
   const lastCount = useRef(0);
   const lastNewestId = useRef<string | null>(null);
+  const lastLocalId = useRef<string | null>(null);
 
   const scrollToBottom = useCallback(() => {
     const el = scroller.current;
@@ -70,18 +71,25 @@ export function Thread({ conversationId }: { conversationId: string }) {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const newest = messages.at(-1);
+    // server rows and my unconfirmed replies are tracked apart: a reply still sending (always drawn last)
+    // must not hide the customer's messages arriving meanwhile
+    const server = messages.filter((m) => !m.local);
+    const newest = server.at(-1);
+    const newestLocal = messages.findLast((m) => m.local);
     if (anchor.current) {
       // older messages went in above: keep what the reader was looking at where it was
       el.scrollTop = el.scrollHeight - anchor.current.fromBottom;
       anchor.current = null;
+    } else if (newestLocal && newestLocal.id !== lastLocalId.current && newestLocal.local?.state === 'sending') {
+      scrollToBottom(); // I just sent something
     } else if (newest && newest.id !== lastNewestId.current) {
       const mine = newest.direction === 'outbound' && newest.sent_by === viewer.userId && lastNewestId.current !== null;
       if (atBottom.current || mine || lastCount.current === 0) scrollToBottom();
-      else setUnseen((n) => n + Math.max(1, messages.length - lastCount.current));
+      else setUnseen((n) => n + Math.max(1, server.length - lastCount.current));
     }
-    lastCount.current = messages.length;
+    lastCount.current = server.length;
     lastNewestId.current = newest?.id ?? null;
+    lastLocalId.current = newestLocal?.id ?? null;
   }, [messages, viewer.userId, scrollToBottom]);
 
   const onScroll = () => {
@@ -123,7 +131,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
   const [announcement, setAnnouncement] = useState('');
   const announced = useRef<string | null>(null);
   useEffect(() => {
-    const newest = messages.at(-1);
+    const newest = messages.findLast((m) => !m.local);
     if (!newest || newest.id === announced.current) return;
     const first = announced.current === null;
     announced.current = newest.id;

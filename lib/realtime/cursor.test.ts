@@ -4,7 +4,7 @@ import { catchUpFilter, catchUpWindow, SEQ_OVERLAP, TIME_OVERLAP_MS } from './cu
 test('re-reads an overlap behind the cursor, by seq and by time', () => {
   const w = catchUpWindow({ seq: 5000, updatedAt: '2026-11-21T12:00:30.000Z' });
   expect(w).toEqual({ seqAfter: 5000 - SEQ_OVERLAP, updatedSince: new Date(Date.parse('2026-11-21T12:00:30.000Z') - TIME_OVERLAP_MS).toISOString() });
-  expect(catchUpFilter(w)).toBe('seq.gt.4000,updated_at.gte.2026-11-21T12:00:00.000Z');
+  expect(catchUpFilter(w)).toBe('seq.gt.4900,updated_at.gte.2026-11-21T12:00:00.000Z');
 });
 
 test('an empty inbox catches up from the start', () => {

@@ -32,6 +32,13 @@ describe('messages', () => {
     expect(run({ type: 'messages', rows: [sent] }, { type: 'messages', rows: [delivered] }).messages.m1!.status).toBe('delivered');
   });
 
+  test('a history reset keeps the rows but makes every thread load its latest page again', () => {
+    const s = run({ type: 'history', conversationId: 'c1', rows: [msg(1)], complete: true }, { type: 'historyReset' });
+    expect(s.history).toEqual({});
+    expect(seqs(s)).toEqual([1]);
+    expect(inboxReducer(s, { type: 'historyReset' })).toBe(s);
+  });
+
   test('deletes remove the row; deleting an unknown row changes nothing', () => {
     const s = run({ type: 'messages', rows: [msg(1), msg(2)] }, { type: 'messageDeleted', id: 'm1' });
     expect(seqs(s)).toEqual([2]);

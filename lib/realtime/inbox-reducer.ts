@@ -24,6 +24,8 @@ export type InboxAction =
   | { type: 'messageDeleted'; id: string }
   | { type: 'reads'; rows: ReadRow[] }
   | { type: 'history'; conversationId: string; rows: MessageRow[]; complete: boolean }
+  /** A catch-up could not read everything that changed: every thread reloads its latest page when opened. */
+  | { type: 'historyReset' }
   | { type: 'optimistic'; message: InboxMessage }
   | { type: 'optimisticFailed'; clientMsgId: string; error: string; row?: MessageRow | null };
 
@@ -57,6 +59,8 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
       const next = withMessages(state, action.rows);
       return { ...next, history: { ...next.history, [action.conversationId]: { complete: action.complete, loaded: true } } };
     }
+    case 'historyReset':
+      return Object.keys(state.history).length === 0 ? state : { ...state, history: {} };
     case 'messageDeleted': {
       if (!state.messages[action.id]) return state;
       const messages = { ...state.messages };
