@@ -126,7 +126,8 @@ export function InboxProvider({ viewer, bootstrap, children }: { viewer: InboxVi
     inbox,
     team,
     selectedId,
-    toasts,
+    // a toast for the conversation now open has done its job
+    toasts: toasts.filter((t) => t.conversationId !== selectedId),
     dismissToast: (id) => setToasts((t) => t.filter((x) => x.id !== id)),
     sound,
     setSound: (on) => {

@@ -131,6 +131,27 @@ describe('inbox', () => {
     stack.fake.reset();
   });
 
+  test('a reply Twilio fails shows the reason; Retry sends it again', async () => {
+    const body = `Failure test ${tag()}`;
+    expect(await stack.inbound({ to: ACME.number, from: customer(), body })).toBe(200);
+    await ana.page.locator('.conversation-link', { hasText: body }).waitFor();
+    await openConversation(ana.page, body);
+    stack.fake.configure({ failures: { '*': { code: 30003, stage: 'callback', status: 'undelivered' } } });
+    const reply = `Will fail ${tag()}`;
+    await ana.page.locator('#reply').fill(reply);
+    await ana.page.keyboard.press('Enter');
+    const failed = ana.page.locator('.message-outbound[data-status=failed]', { hasText: reply });
+    await failed.waitFor();
+    await failed.getByText('The customer’s phone is unreachable.').waitFor();
+    await screenshot(ana.page, 'ana-failed-reply');
+
+    stack.fake.reset();
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await ana.page.locator('.message-outbound[data-status=read]', { hasText: reply }).waitFor();
+    // the failed one stays (it was sent and failed), the retry is a second message that got through
+    expect(await ana.page.locator('.message-outbound', { hasText: reply }).count()).toBe(2);
+  });
+
   test("a contact renamed by ana is renamed on ben's screen; Alt+↓ moves to the next conversation", async () => {
     const from = customer();
     const body = `Contact test ${tag()}`;
