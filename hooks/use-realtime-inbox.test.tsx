@@ -83,7 +83,7 @@ describe('gaps', () => {
   }
 
   test('a stand-in restart mid-burst: after catch-up every message is there exactly once', async () => {
-    own = await startStandinProcess();
+    own ??= await startStandinProcess(); // one per describe, whichever test runs first (tests are shuffled)
     const s = await setup(own.url, 'Burst Co');
     const { result } = renderHook(() =>
       useRealtimeInbox({ supabase: s.member as unknown as BrowserClient, distributorId: s.distributorId, userId: s.userId, graceMs: 500, pollIntervalMs: 300 }),

@@ -85,6 +85,9 @@ export async function startStandinProcess(options: { seed?: boolean; log?: boole
   const dir = path.join(ROOT, '.standin', `test-${randomBytes(6).toString('hex')}`);
   const url = `http://127.0.0.1:${port}`;
   let child: import('node:child_process').ChildProcess | null = null;
+  // never outlive the test process, whatever ends it (a failed hook, a timeout, Ctrl-C)
+  const killOnExit = () => child?.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const boot = async () => {
     child = spawn(process.execPath, ['--import', 'tsx', 'standin/src/main.ts', '--port', String(port), '--db', options.db ?? dir, ...(options.seed ? [] : ['--no-seed']), '--log', options.log ? 'debug' : 'silent'], { cwd: ROOT, stdio: options.log ? 'inherit' : 'ignore' });
     const deadline = Date.now() + 120_000;
@@ -115,6 +118,7 @@ export async function startStandinProcess(options: { seed?: boolean; log?: boole
     },
     stop,
     destroy: async () => {
+      process.off('exit', killOnExit);
       await stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
