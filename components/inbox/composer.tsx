@@ -2,16 +2,9 @@
 
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ConversationRow, TemplateRow } from '@/lib/realtime/types';
+import { fillTemplate, sessionWindowRemaining } from '@/lib/whatsapp';
 import { useNow } from './conversation-list';
 import { useInbox } from './inbox-provider';
-
-/** WhatsApp's customer-service window: free text only within 24 h of the customer's last message. */
-const WINDOW_MS = 24 * 60 * 60 * 1000;
-
-export function windowRemaining(conversation: Pick<ConversationRow, 'last_inbound_at'>, now: number): number {
-  if (!conversation.last_inbound_at) return 0;
-  return Math.max(0, Date.parse(conversation.last_inbound_at) + WINDOW_MS - now);
-}
 
 function formatRemaining(ms: number): string {
   const minutes = Math.ceil(ms / 60_000);
@@ -21,14 +14,13 @@ function formatRemaining(ms: number): string {
   return m ? `${h} h ${m} min` : `${h} h`;
 }
 
-export function fillTemplate(body: string, values: Record<string, string>): string {
-  return body.replace(/\{\{(\d{1,2})\}\}/g, (whole, n: string) => values[n]?.trim() || whole);
-}
+/** The values typed so far, trimmed; empty ones left out so their placeholders still show. */
+const filled = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).flatMap(([k, v]) => (v.trim() ? [[k, v.trim()]] : [])));
 
 export function Composer({ conversation }: { conversation: ConversationRow }) {
   const { inbox, team, templates } = useInbox();
   const now = useNow(30_000).getTime();
-  const remaining = windowRemaining(conversation, now);
+  const remaining = sessionWindowRemaining(conversation.last_inbound_at, now);
   const open = remaining > 0;
   const [text, setText] = useState('');
   const draftKey = `switchboard:draft:${conversation.id}`;
@@ -142,7 +134,7 @@ function TemplateComposer({ conversation, templates }: { conversation: Conversat
               <input value={values[p] ?? ''} maxLength={1024} onChange={(e) => setValues((v) => ({ ...v, [p]: e.target.value }))} />
             </label>
           ))}
-          {template ? <p className="template-preview">{fillTemplate(template.body, values)}</p> : null}
+          {template ? <p className="template-preview">{fillTemplate(template.body, filled(values))}</p> : null}
           <button type="submit" className="button button-primary" disabled={!template || !complete}>
             Send template
           </button>

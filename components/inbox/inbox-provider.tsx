@@ -9,6 +9,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { usePathname, useRouter } from 'next/navigation';
 import { createClient } from '@/lib/supabase/client';
+import { isUuid } from '@/lib/uuid';
 import { contactName, unreadCount } from '@/lib/realtime/inbox-reducer';
 import type { MessageRow, TemplateRow } from '@/lib/realtime/types';
 import { useRealtimeInbox, type RealtimeInbox } from '@/hooks/use-realtime-inbox';
@@ -48,8 +49,6 @@ export function useInbox(): InboxContextValue {
   return value;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function InboxProvider({ viewer, bootstrap, children }: { viewer: InboxViewer; bootstrap: InboxBootstrap; children: ReactNode }) {
   const [supabase] = useState(() => createClient());
   const pathname = usePathname();
@@ -59,7 +58,7 @@ export function InboxProvider({ viewer, bootstrap, children }: { viewer: InboxVi
     routerRef.current = router;
   }, [router]);
   const segment = (pathname.split('/')[2] ?? '').toLowerCase();
-  const selectedId = UUID.test(segment) ? segment : null;
+  const selectedId = isUuid(segment) ? segment : null;
   const selectedRef = useRef(selectedId);
   useEffect(() => {
     selectedRef.current = selectedId;

@@ -7,12 +7,10 @@ import { createTwilioClient } from '@/lib/twilio/client';
 import { twilioErrorText } from '@/lib/twilio/error-codes';
 import { SendPacer } from '@/lib/twilio/send-pacer';
 import type { Database } from '@/types/database';
+import { fillTemplate, sessionWindowRemaining } from '@/lib/whatsapp';
 
 export type MessageRow = Database['public']['Tables']['messages']['Row'];
 type UserClient = ReturnType<typeof createClient>;
-
-/** WhatsApp's customer-service window: free text only within 24 h of the customer's last message. */
-export const SESSION_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export type SendInput =
   | { clientMsgId: string; body: string; template?: undefined }
@@ -57,11 +55,10 @@ export async function sendReply(user: UserClient, userId: string, conversationId
     if (!tpl || !tpl.approved) throw new AppError('unknown_template', 'That template is not an approved template of this distributor.', 422);
     const missing = tpl.variables.map((_, i) => String(i + 1)).filter((k) => !input.template!.variables[k]?.trim());
     if (missing.length > 0) throw new AppError('missing_template_variables', `Fill in template variable(s) ${missing.join(', ')}.`, 422, { missing });
-    body = tpl.body.replace(/\{\{(\d+)\}\}/g, (m, k: string) => input.template!.variables[k] ?? m);
+    body = fillTemplate(tpl.body, input.template.variables);
     template = { contentSid: tpl.content_sid, variables: JSON.stringify(input.template.variables) };
   } else {
-    const lastInbound = conversation.last_inbound_at ? Date.parse(conversation.last_inbound_at) : NaN;
-    if (!(Date.now() - lastInbound < SESSION_WINDOW_MS)) {
+    if (sessionWindowRemaining(conversation.last_inbound_at, Date.now()) === 0) {
       throw new AppError('outside_session_window', 'The 24-hour WhatsApp window is closed: send an approved template instead.', 422, {
         lastInboundAt: conversation.last_inbound_at,
       });

@@ -1,0 +1,15 @@
+/** WhatsApp's rules the server enforces and the composer shows: pure, for both sides. */
+
+/** The customer-service window: free text only within 24 h of the customer's last message. */
+export const SESSION_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Milliseconds left in the window (0 when closed, or when the customer never wrote). */
+export function sessionWindowRemaining(lastInboundAt: string | null, now: number): number {
+  const left = lastInboundAt ? Date.parse(lastInboundAt) + SESSION_WINDOW_MS - now : 0;
+  return left > 0 ? left : 0; // NaN (an unreadable time) counts as closed
+}
+
+/** A template's text with its `{{n}}` placeholders filled; a placeholder without a value stays as it is. */
+export function fillTemplate(body: string, values: Record<string, string>): string {
+  return body.replace(/\{\{(\d+)\}\}/g, (whole, n: string) => values[n] ?? whole);
+}
