@@ -12,9 +12,6 @@
  *   node --import tsx bench/inbox-browser.ts [--backend pglite|postgres|both] [--count 200] [--rate 10] [--no-build]
  *   (E2E_BUILD_ARGS=--webpack builds with webpack instead of Turbopack, for comparison)
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
@@ -24,9 +21,8 @@ import { ACME, DEMO_USERS } from '../tests/helpers/demo.ts';
 import { startPostgresCluster, type PostgresCluster } from '../tests/helpers/postgres-cluster.ts';
 import { launchChromium, PASSWORD, signIn, startStack, type Stack } from '../tests/e2e/stack.ts';
 import buildForE2e from '../tests/setup/e2e-build.ts';
-import { summarize } from './stats.ts';
+import { summarize, writeResults } from './stats.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1]! : fallback);
 const COUNT = Number(arg('count', '200'));
@@ -251,10 +247,7 @@ async function main() {
     console.log(JSON.stringify(r, null, 2));
     results.push(r);
   }
-  const out = path.join(ROOT, 'bench/results/inbox-browser.json');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), command: `node --import tsx bench/inbox-browser.ts ${argv.join(' ')}`.trim(), host: { cpus: os.cpus().length, loadavg: os.loadavg() }, goal: GOAL, results }, null, 2)}\n`);
-  console.log(`wrote ${path.relative(ROOT, out)}`);
+  writeResults('inbox-browser', { goal: GOAL, results });
 }
 
 await main();

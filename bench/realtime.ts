@@ -16,8 +16,6 @@
  *   node --expose-gc --import tsx bench/realtime.ts [--backend postgres|pglite|both] [--quick]
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -26,7 +24,7 @@ import { signHS256 } from '../standin/src/jwt.ts';
 import { LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY } from '../standin/src/keys.ts';
 import { startPostgresCluster, type PostgresCluster } from '../tests/helpers/postgres-cluster.ts';
 import type { JoinSpec } from './realtime-clients.ts';
-import { summarize } from './stats.ts';
+import { summarize, writeResults } from './stats.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const argv = process.argv.slice(2);
@@ -367,13 +365,7 @@ async function runBackend(backend: 'postgres' | 'pglite') {
 async function main() {
   const results = [];
   for (const backend of BACKENDS) results.push(await runBackend(backend));
-  const out = path.join(ROOT, 'bench/results/realtime.json');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(
-    out,
-    `${JSON.stringify({ date: new Date().toISOString(), quick: QUICK, host: { cpus: os.cpus().length, loadavg: os.loadavg() }, goals: { p50Ms: 10, p99Ms: GOAL_P99_MS, deliveriesPerSecond: 4000, fanoutMs: 50, bytesPerIdleSocket: 50 * 1024 }, results }, null, 2)}\n`,
-  );
-  console.log(`\nwrote ${path.relative(ROOT, out)}`);
+  writeResults('realtime', { quick: QUICK, goals: { p50Ms: 10, p99Ms: GOAL_P99_MS, deliveriesPerSecond: 4000, fanoutMs: 50, bytesPerIdleSocket: 50 * 1024 }, results });
 }
 
 main().then(

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, startPostgresCluster } from '../tests/helpers/postgres-cluster.ts';
-import { summarize } from './stats.ts';
+import { summarize, writeResults } from './stats.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
@@ -87,9 +87,7 @@ async function main() {
   }
   record('postgres', pg);
 
-  const out = path.join(ROOT, 'bench/results/standin-startup.json');
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), host: { cpus: os.cpus().length, load: os.loadavg() }, runs, results }, null, 2) + '\n');
-  console.log(`wrote ${path.relative(ROOT, out)}`);
+  writeResults('standin-startup', { runs, results });
 }
 
 main().catch((e) => {

@@ -2,24 +2,19 @@
  * Webhook benchmark (issue 4): signed inbound WhatsApp webhooks per second into `next start` against the stand-in,
  * on PostgreSQL and on PGlite, beside the same server answering a trivial route (GET /api/health) as the baseline.
  *
- * Each backend gets its own stand-in process and `next start` process; the load comes from this process over
+ * Each backend gets its own stack (stand-in process, Twilio fake, `next start`: tests/e2e/stack.ts); the load comes from this process over
  * keep-alive HTTP. Open-loop steps (100 → 1000/s, 5 s each) report response time p50/p99 and the rate achieved;
  * a closed-loop run (32 in flight) reports the maximum. Every webhook is a new MessageSid from one of 200
  * customers, so each one writes a message row (and updates its conversation) in one transaction.
  *
  *   node --import tsx bench/webhooks.ts [--backend postgres|pglite|both] [--quick] [--no-build]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from '../standin/src/keys.ts';
-import { freePort, startPostgresCluster, type PostgresCluster } from '../tests/helpers/postgres-cluster.ts';
-import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, inboundParams, signature } from '../tools/twilio-fake/webhooks.ts';
+import { startStack } from '../tests/e2e/stack.ts';
+import { startPostgresCluster, type PostgresCluster } from '../tests/helpers/postgres-cluster.ts';
 import buildForE2e from '../tests/setup/e2e-build.ts';
-import { summarize } from './stats.ts';
+import { DEMO_AUTH_TOKEN, inboundParams, signature } from '../tools/twilio-fake/webhooks.ts';
+import { summarize, writeResults } from './stats.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const backendArg = argv.includes('--backend') ? argv[argv.indexOf('--backend') + 1] : 'both';
@@ -30,34 +25,6 @@ const GOAL = { ratePerSecond: 500, p99Ms: 100 };
 const ACME = '+14155550100';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.on('data', (c: Buffer) => {
-    const text = c.toString();
-    if (!text.includes('deprecated')) process.stderr.write(`[${name}] ${text}`);
-  });
-  return child;
-}
-
-async function waitFor(url: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      /* not yet */
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-}
 
 type Job = () => Promise<number>;
 
@@ -119,25 +86,10 @@ async function closedLoop(makeJob: (i: number) => Job, concurrency: number, seco
 async function runBackend(backend: 'postgres' | 'pglite') {
   let cluster: PostgresCluster | undefined;
   if (backend === 'postgres') cluster = await startPostgresCluster({ durable: true });
-  const standinPort = await freePort();
-  const appPort = await freePort();
-  const standin = run('stand-in', process.execPath, ['--import', 'tsx', 'standin/src/main.ts', '--port', String(standinPort), '--db', cluster?.url ?? 'memory', '--log', 'silent'], process.env);
-  await waitFor(`http://127.0.0.1:${standinPort}/health`, 120_000);
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  const app = run('next', process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(appPort)], {
-    ...process.env,
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-    NEXT_DIST_DIR: '.next-e2e',
-    NEXT_PUBLIC_SUPABASE_URL: `http://127.0.0.1:${standinPort}`,
-    NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY,
-    SUPABASE_SECRET_KEY: LOCAL_SECRET_KEY,
-    PUBLIC_BASE_URL: appUrl,
-    TWILIO_ACCOUNT_SID: DEMO_ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: DEMO_AUTH_TOKEN,
-  });
+  // the same stack as the end-to-end tests, on in-memory PGlite for the PGlite run
+  const stack = await startStack({ db: cluster?.url ?? 'memory' });
+  const { appUrl } = stack;
   try {
-    await waitFor(`${appUrl}/api/health`, 60_000);
     const inboundUrl = `${appUrl}/api/twilio/inbound`;
     const customers = Array.from({ length: 200 }, (_, i) => `+1555${String(1_000_000 + i).padStart(7, '0')}`);
     const webhook = (i: number): Job => {
@@ -180,8 +132,7 @@ async function runBackend(backend: 'postgres' | 'pglite') {
       .map((w) => w.targetPerSecond);
     return { backend, steps, closedLoop: { webhooks: maxWebhooks, baseline: maxBaseline }, sustainedPerSecondWithP99Under100ms: Math.max(0, ...sustained) };
   } finally {
-    await stop(app);
-    await stop(standin);
+    await stack.stop();
     await cluster?.stop();
   }
 }
@@ -190,9 +141,7 @@ async function main() {
   if (!argv.includes('--no-build')) buildForE2e(); // the production build, into .next-e2e (a running `npm run dev` keeps .next)
   const results = [];
   for (const backend of BACKENDS) results.push(await runBackend(backend));
-  const out = path.join(ROOT, 'bench/results/webhooks.json');
-  fs.writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), quick: QUICK, host: { cpus: os.cpus().length, loadavg: os.loadavg() }, goal: GOAL, results }, null, 2)}\n`);
-  console.log(`\nwrote ${path.relative(ROOT, out)}`);
+  writeResults('webhooks', { quick: QUICK, goal: GOAL, results });
 }
 
 main().then(

@@ -27,7 +27,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** `db`: a PostgreSQL URL for the stand-in (default: PGlite in a folder of its own). */
+/** `db`: the stand-in's `--db` (a PostgreSQL URL, or `memory`); default PGlite in a folder of its own, so restarts keep data. */
 export async function startStack(options: { db?: string } = {}): Promise<Stack> {
   if (!fs.existsSync(path.join(ROOT, DIST_DIR, 'BUILD_ID'))) throw new Error(`no build in ${DIST_DIR}: run through the e2e project (its global setup builds)`);
   const standin = await startStandinProcess({ seed: true, log: process.env.E2E_STANDIN_LOG === '1', db: options.db });

@@ -78,7 +78,7 @@ export interface StandinProcess {
  * A stand-in in a child process, on PGlite in a folder of its own (data kept across restarts): for tests that
  * run in a browser-like environment (jsdom replaces the globals the stand-in's HTTP layer relies on) and restart it.
  */
-export async function startStandinProcess(options: { seed?: boolean; log?: boolean; /** a PostgreSQL URL instead of a PGlite folder */ db?: string } = {}): Promise<StandinProcess> {
+export async function startStandinProcess(options: { seed?: boolean; log?: boolean; /** the stand-in's --db instead of a PGlite folder (a PostgreSQL URL, or memory) */ db?: string } = {}): Promise<StandinProcess> {
   const { spawn } = await import('node:child_process');
   const fs = await import('node:fs');
   const port = await freePort();
