@@ -144,14 +144,7 @@ function installSessionLock(connection: LiteConnection, lock: Mutex): void {
       await c.executeQuery(CompiledQuery.raw('ROLLBACK'));
     },
   };
-  connection.kysely = new Kysely({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => driver,
-      createIntrospector: (db) => new PostgresIntrospector(db),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
-  });
+  connection.kysely = postgresKysely(driver);
 }
 
 /**
@@ -167,6 +160,18 @@ const DEFERRABLE = /^\s*(BEGIN\b|SELECT set_config\(|SET LOCAL ROLE )/i;
  * Runs of `SELECT set_config(…)` / `SET LOCAL ROLE x` become one `SELECT set_config(…), set_config(…)` (each
  * placeholder renumbered), so a request's preamble is one statement, not twelve.
  */
+/** A Kysely for lite over a driver of ours (the PostgreSQL dialect with that driver swapped in). */
+function postgresKysely(driver: Driver): Kysely<unknown> {
+  return new Kysely({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => driver,
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
+}
+
 export function mergeSetConfigs(queries: CompiledQuery[]): CompiledQuery[] {
   const out: CompiledQuery[] = [];
   let calls: string[] = [];
@@ -236,14 +241,7 @@ function installPipelining(connection: LiteConnection): void {
     rollbackTransaction: (c) => c.executeQuery(CompiledQuery.raw('ROLLBACK')).then(() => {}),
     releaseConnection: (c) => inner.releaseConnection(held.get(c)!),
   };
-  connection.kysely = new Kysely({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => driver,
-      createIntrospector: (db) => new PostgresIntrospector(db),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
-  });
+  connection.kysely = postgresKysely(driver);
 }
 
 /**
