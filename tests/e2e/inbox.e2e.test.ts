@@ -6,6 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { randomNumber } from '../helpers/app.ts';
 import { ACME, BOLT, DEMO_CONVERSATIONS, DEMO_USERS } from '../helpers/demo.ts';
 import { launchChromium, screenshot, signIn, startStack, type Session, type Stack } from './stack.ts';
 
@@ -15,7 +16,7 @@ let ana: Session;
 let ben: Session;
 let cara: Session;
 
-const customer = () => `+1555${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+const customer = () => randomNumber('+1555');
 const tag = () => `t${Date.now().toString(36)}${randomInt(0, 1e6).toString(36)}`;
 
 beforeAll(async () => {
@@ -42,6 +43,17 @@ async function openConversation(page: Page, text: string) {
   await page.locator(`.thread-panel[data-conversation-id="${id}"] .thread-header h2`).waitFor();
 }
 
+/**
+ * A customer writes to Acme: resolves once the conversation is listed for each of `seenBy`, after opening it
+ * for each of `openFor`. Returns the customer's number.
+ */
+async function customerWrites(body: string, seenBy: Session[], openFor: Session[] = [], from = customer()): Promise<string> {
+  expect(await stack.inbound({ to: ACME.number, from, body })).toBe(200);
+  await Promise.all(seenBy.map((s) => s.page.locator('.conversation-link', { hasText: body }).waitFor()));
+  for (const s of openFor) await openConversation(s.page, body);
+  return from;
+}
+
 // one stack, one order: the last test checks the pages the others used
 describe('dashboard', { shuffle: false }, () => {
 describe('inbox', () => {
@@ -66,12 +78,8 @@ describe('inbox', () => {
   });
 
   test('ben sees ana online and typing; opening a conversation clears its unread count for ana only', async () => {
-    const from = customer();
     const body = `Typing test ${tag()}`;
-    expect(await stack.inbound({ to: ACME.number, from, body })).toBe(200);
-    await Promise.all([ana, ben].map((s) => s.page.locator('.conversation-link', { hasText: body }).waitFor()));
-    await openConversation(ana.page, body);
-    await openConversation(ben.page, body);
+    await customerWrites(body, [ana, ben], [ana, ben]);
 
     await ben.page.locator('.presence li', { hasText: 'Ana Alvarez' }).waitFor();
     // ana read it: her badge goes, ben's stays (read state is per member)
@@ -90,12 +98,8 @@ describe('inbox', () => {
   });
 
   test('ana replies; her message is reconciled with its row and the ticks advance to read, for ben too', async () => {
-    const from = customer();
     const body = `Reply test ${tag()}`;
-    expect(await stack.inbound({ to: ACME.number, from, body })).toBe(200);
-    await Promise.all([ana, ben].map((s) => s.page.locator('.conversation-link', { hasText: body }).waitFor()));
-    await openConversation(ana.page, body);
-    await openConversation(ben.page, body);
+    await customerWrites(body, [ana, ben], [ana, ben]);
     stack.fake.configure({
       lifecycle: [
         { status: 'queued', afterMs: 10 },
@@ -133,9 +137,7 @@ describe('inbox', () => {
 
   test('a reply Twilio fails shows the reason; Retry sends it again', async () => {
     const body = `Failure test ${tag()}`;
-    expect(await stack.inbound({ to: ACME.number, from: customer(), body })).toBe(200);
-    await ana.page.locator('.conversation-link', { hasText: body }).waitFor();
-    await openConversation(ana.page, body);
+    await customerWrites(body, [ana], [ana]);
     stack.fake.configure({ failures: { '*': { code: 30003, stage: 'callback', status: 'undelivered' } } });
     const reply = `Will fail ${tag()}`;
     await ana.page.locator('#reply').fill(reply);
@@ -153,11 +155,8 @@ describe('inbox', () => {
   });
 
   test("a contact renamed by ana is renamed on ben's screen; Alt+↓ moves to the next conversation", async () => {
-    const from = customer();
     const body = `Contact test ${tag()}`;
-    expect(await stack.inbound({ to: ACME.number, from, body })).toBe(200);
-    await Promise.all([ana, ben].map((s) => s.page.locator('.conversation-link', { hasText: body }).waitFor()));
-    await openConversation(ana.page, body);
+    await customerWrites(body, [ana, ben], [ana]);
     await ana.page.getByRole('button', { name: 'Contact' }).click();
     const name = `Ferretería ${tag()}`;
     await ana.page.getByLabel('Name').fill(name);
@@ -190,12 +189,8 @@ describe('inbox', () => {
   });
 
   test('the stand-in restarts during a burst: both screens end with every message exactly once', async () => {
-    const from = customer();
     const run = tag();
-    expect(await stack.inbound({ to: ACME.number, from, body: `Burst ${run} #0` })).toBe(200);
-    await Promise.all([ana, ben].map((s) => s.page.locator('.conversation-link', { hasText: `Burst ${run} #0` }).waitFor()));
-    await openConversation(ana.page, `Burst ${run} #0`);
-    await openConversation(ben.page, `Burst ${run} #0`);
+    const from = await customerWrites(`Burst ${run} #0`, [ana, ben], [ana, ben]);
 
     // the connection indicator's history, to show the screens really lost the stand-in
     for (const s of [ana, ben])
