@@ -21,6 +21,8 @@ import type { ContactRow, ConversationRow, InboxMessage, MessageRow, ReadRow } f
 export const THREAD_PAGE = 50;
 const MARK_READ_INTERVAL_MS = 1000;
 const CATCH_UP_PAGE = 1000;
+/** How long a join waits for the server to confirm its change stream before catching up anyway. */
+const STREAM_CONFIRM_TIMEOUT_MS = 2000;
 /** At most this many pages per catch-up; past it, loaded threads are refetched when opened. */
 const CATCH_UP_PAGES = 10;
 
@@ -203,6 +205,8 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
   useEffect(() => {
     let disposed = false;
     let channel: RealtimeChannel | null = null;
+    let streamConfirmed = false;
+    let awaiting: ReturnType<typeof setTimeout> | null = null;
     const mark = (status: string, error?: string) => {
       const d = diagnostics.current;
       d.channelStates.push({ status, at: Date.now(), error });
@@ -247,9 +251,16 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
           seen();
           if (p.eventType !== 'DELETE') dispatch({ type: 'reads', rows: [p.new] });
         })
-        // servers without `wait` confirm the change subscriptions after the join: catch up again from there
+        // The catch-up of each join runs once the server confirms the change stream ("Subscribed to
+        // PostgreSQL"), whichever of that and SUBSCRIBED comes first: a server without `wait` subscribes only
+        // after answering the join, and a catch-up run before that could miss a commit in between.
         .on('system', {}, (p: { extension?: string; status?: string }) => {
-          if (p.extension === 'postgres_changes' && p.status === 'ok') void catchUp('postgres-subscribed');
+          if (p.extension !== 'postgres_changes' || p.status !== 'ok') return;
+          if (awaiting) {
+            clearTimeout(awaiting);
+            awaiting = null;
+            void catchUp('subscribed');
+          } else streamConfirmed = true;
         })
         .subscribe((status, error) => {
           if (disposed) return;
@@ -259,8 +270,18 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
             setSubscribed(true);
             setEverSubscribed(true);
             setDownSince(null);
-            void catchUp('subscribed');
+            if (streamConfirmed) {
+              streamConfirmed = false;
+              void catchUp('subscribed');
+            } else {
+              // a server that never confirms still gets its catch-up
+              awaiting = setTimeout(() => {
+                awaiting = null;
+                void catchUp('subscribed');
+              }, STREAM_CONFIRM_TIMEOUT_MS);
+            }
           } else {
+            streamConfirmed = false;
             setSubscribed(false);
             setDownSince((d) => d ?? Date.now());
             // closed by the server (token expired, access revoked): realtime-js will not rejoin it, so we do,
@@ -274,6 +295,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
     })();
     return () => {
       disposed = true;
+      if (awaiting) clearTimeout(awaiting);
       if (channel) void supabase.removeChannel(channel);
     };
   }, [supabase, distributorId, userId, instance, generation, catchUp, fetchContacts, noteLatency]);
