@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 const root = import.meta.dirname;
 // Suites that talk to a booted stand-in; they run once per backend.
-const againstStandin = ['standin/test/**/*.test.ts', 'supabase/tests/**/*.test.ts', 'app/**/*.test.ts'];
+const againstStandin = ['standin/test/**/*.test.ts', 'supabase/tests/**/*.test.ts', 'app/**/*.test.ts', 'tests/security/**/*.test.ts'];
+// Browser suites (a built app and Chromium) run in the e2e project only.
+const browserSuites = ['**/node_modules/**', '**/*.e2e.test.ts'];
 const standinSetup = [path.join(root, 'tests/setup/websocket.ts'), path.join(root, 'tests/setup/app-env.ts')];
 
 export default defineConfig({
@@ -26,7 +28,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'pglite', include: againstStandin, setupFiles: standinSetup, globalSetup: ['tests/setup/standin-pglite.ts'] },
+        test: { name: 'pglite', include: againstStandin, exclude: browserSuites, setupFiles: standinSetup, globalSetup: ['tests/setup/standin-pglite.ts'] },
       },
       {
         extends: true,
@@ -43,7 +45,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          include: ['tests/e2e/**/*.e2e.test.ts'],
+          include: ['tests/e2e/**/*.e2e.test.ts', 'tests/security/**/*.e2e.test.ts'],
           environment: 'node',
           globalSetup: ['tests/setup/e2e-build.ts'],
           sequence: { shuffle: false },
@@ -53,7 +55,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'postgres', include: againstStandin, setupFiles: standinSetup, globalSetup: ['tests/setup/standin-postgres.ts'] },
+        test: { name: 'postgres', include: againstStandin, exclude: browserSuites, setupFiles: standinSetup, globalSetup: ['tests/setup/standin-postgres.ts'] },
       },
     ],
   },
