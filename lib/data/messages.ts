@@ -25,7 +25,7 @@ function sendPacer(): SendPacer {
 /**
  * A reply from the dashboard. The outbound row is written first (`queued`, as the member, so RLS decides
  * whether they may), then Twilio is asked to send it with our status callback, then its SID is stored.
- * Idempotent on `clientMsgId`: a repeat returns the first row and sends nothing.
+ * Idempotent on `clientMsgId` (per distributor): the same member's repeat returns the first row and sends nothing.
  */
 export async function sendReply(user: UserClient, userId: string, conversationId: string, input: SendInput): Promise<{ message: MessageRow; created: boolean }> {
   const { data: conversation, error } = await user
@@ -36,11 +36,8 @@ export async function sendReply(user: UserClient, userId: string, conversationId
   if (error) throw toAppError(error);
   if (!conversation?.contact || !conversation.distributor) throw new AppError('not_found', 'No such conversation.', 404);
 
-  const existing = await findByClientMsgId(user, input.clientMsgId);
-  if (existing) {
-    if (existing.conversation_id !== conversationId) throw new AppError('client_msg_id_conflict', 'That client_msg_id was used for another conversation.', 409);
-    return { message: existing, created: false };
-  }
+  const existing = await findByClientMsgId(user, conversation.distributor_id, input.clientMsgId);
+  if (existing) return { message: sameSend(existing, userId, conversationId), created: false };
 
   let body: string;
   let template: { contentSid: string; variables: string } | null = null;
@@ -83,8 +80,10 @@ export async function sendReply(user: UserClient, userId: string, conversationId
     .single();
   if (insertError) {
     if (insertError.code === '23505') {
-      const raced = await findByClientMsgId(user, input.clientMsgId);
-      if (raced) return { message: raced, created: false };
+      // a concurrent retry of the same send got there first; a row we cannot see is not ours to return
+      const raced = await findByClientMsgId(user, conversation.distributor_id, input.clientMsgId);
+      if (raced) return { message: sameSend(raced, userId, conversationId), created: false };
+      throw clientMsgIdConflict();
     }
     if (insertError.code === '42501') throw new AppError('forbidden', 'You may not send in this conversation.', 403);
     throw toAppError(insertError);
@@ -115,8 +114,18 @@ export async function sendReply(user: UserClient, userId: string, conversationId
   return { message: final ?? row, created: true };
 }
 
-async function findByClientMsgId(user: UserClient, clientMsgId: string): Promise<MessageRow | null> {
-  const { data, error } = await user.from('messages').select('*').eq('client_msg_id', clientMsgId).maybeSingle();
+/** client_msg_id is unique per distributor (the sender's idempotency key, not a global one). */
+async function findByClientMsgId(user: UserClient, distributorId: string, clientMsgId: string): Promise<MessageRow | null> {
+  const { data, error } = await user.from('messages').select('*').eq('distributor_id', distributorId).eq('client_msg_id', clientMsgId).maybeSingle();
   if (error) throw toAppError(error);
   return data;
 }
+
+/** A repeat of a send returns its first row; the same key on a teammate's or another conversation's row is a conflict. */
+function sameSend(row: MessageRow, userId: string, conversationId: string): MessageRow {
+  if (row.sent_by !== userId || row.conversation_id !== conversationId) throw clientMsgIdConflict();
+  return row;
+}
+
+const clientMsgIdConflict = () =>
+  new AppError('client_msg_id_conflict', 'That client_msg_id is already used by another message: send again with a new one.', 409);

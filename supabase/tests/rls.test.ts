@@ -74,6 +74,50 @@ describe('writes across distributors', () => {
     expect(state.data?.status).toBe('open');
   });
 
+  test('a read cursor cannot point at another distributor\'s conversation', async () => {
+    const cara = await signedInClient(DEMO_USERS.cara.email);
+    // her own distributor with Acme's conversation: the (conversation_id, distributor_id) FK refuses it, with the
+    // same answer as for a conversation that does not exist
+    const mixed = await cara.from('conversation_reads').insert({ conversation_id: DEMO_CONVERSATIONS.acmeLucia, distributor_id: BOLT.id, last_read_seq: 1 });
+    const missing = await cara.from('conversation_reads').insert({ conversation_id: randomUUID(), distributor_id: BOLT.id, last_read_seq: 1 });
+    expect(mixed.error?.code).toBe('23503');
+    expect(missing.error?.code).toBe('23503');
+    // moving her own cursor onto Acme's conversation
+    await cara.rpc('mark_conversation_read', { p_conversation_id: DEMO_CONVERSATIONS.boltPriya });
+    const moved = await cara.from('conversation_reads').update({ conversation_id: DEMO_CONVERSATIONS.acmeLucia, distributor_id: ACME.id }).eq('conversation_id', DEMO_CONVERSATIONS.boltPriya);
+    expect(moved.error?.code).toBe('42501');
+    const written = await service().from('conversation_reads').select('user_id').eq('conversation_id', DEMO_CONVERSATIONS.acmeLucia).eq('user_id', DEMO_USERS.cara.id);
+    expect(written.data).toEqual([]);
+  });
+
+  test('mark_conversation_read answers 404 for a conversation the caller may not see, as for one that does not exist', async () => {
+    // PT404 is PostgREST's "answer 404"; a stand-in that does not honour PTnnn codes yet answers otherwise
+    const cara = await signedInClient(DEMO_USERS.cara.email);
+    const outsider = await createTestUser('outsider');
+    const foreign = await cara.rpc('mark_conversation_read', { p_conversation_id: DEMO_CONVERSATIONS.acmeLucia });
+    const missing = await cara.rpc('mark_conversation_read', { p_conversation_id: randomUUID() });
+    const noTeam = await outsider.client.rpc('mark_conversation_read', { p_conversation_id: DEMO_CONVERSATIONS.acmeLucia });
+    for (const res of [foreign, missing, noTeam]) {
+      expect(res.status).toBe(404);
+      expect(res.error?.code).toBe('PT404');
+    }
+    expect(foreign.error?.message).toBe(missing.error?.message);
+    const anon = await anonClient().rpc('mark_conversation_read', { p_conversation_id: DEMO_CONVERSATIONS.acmeLucia });
+    expect(anon.status).toBe(401);
+    const asService = await service().rpc('mark_conversation_read', { p_conversation_id: DEMO_CONVERSATIONS.acmeLucia });
+    expect(asService.status).toBe(403);
+    const cursors = await service().from('conversation_reads').select('user_id').eq('conversation_id', DEMO_CONVERSATIONS.acmeLucia).in('user_id', [DEMO_USERS.cara.id, outsider.id]);
+    expect(cursors.data).toEqual([]);
+  });
+
+  test('nobody calls the trigger helpers as RPCs', async () => {
+    const ana = await signedInClient(DEMO_USERS.ana.email);
+    for (const client of [anonClient(), ana]) {
+      const { error } = await client.rpc('touch_updated_at');
+      expect(error).not.toBeNull();
+    }
+  });
+
   test('anonymous visitors can read nothing', async () => {
     for (const { table } of TABLES) {
       const { error, status } = await anonClient().from(table).select('*').limit(1);
@@ -125,6 +169,65 @@ describe('what members may write in their own distributor', () => {
     }
     const twilio = await member.client.from('messages').insert({ ...base, direction: 'outbound', status: 'queued', sent_by: member.id, twilio_sid: `SM${'0'.repeat(32)}` });
     expect(twilio.error?.code).toBe('42501'); // no column privilege
+  });
+
+  test('cannot write what only the webhook path writes: media, metadata, message type, SID, error', async () => {
+    // media was once member-writable, and the media proxy fetched its URL with the Twilio account's credentials
+    const reply = { distributor_id: distributorId, conversation_id: conversationId, direction: 'outbound', status: 'queued', body: 'x', sent_by: member.id };
+    const twilioResource = `https://api.twilio.com/2010-04-01/Accounts/AC${'0'.repeat(32)}/Messages/SM${'1'.repeat(32)}.json`;
+    for (const extra of [
+      { media: [{ url: twilioResource, content_type: 'application/json' }] },
+      { media: [] },
+      { metadata: { forged: true } },
+      { message_type: 'image' },
+      { error_code: 1 },
+      { error_message: 'x' },
+      { status_updated_at: new Date().toISOString() },
+    ]) {
+      const clientMsgId = randomUUID();
+      const { error } = await member.client.from('messages').insert({ ...reply, ...extra, client_msg_id: clientMsgId });
+      expect(error?.code, JSON.stringify(extra)).toBe('42501');
+      expect((await service().from('messages').select('id').eq('client_msg_id', clientMsgId)).data).toEqual([]);
+    }
+  });
+
+  test('a template reply names an approved template of its own distributor', async () => {
+    const svc = service();
+    const sid = () => `HX${randomUUID().replaceAll('-', '')}`;
+    const own = sid();
+    const unapproved = sid();
+    const foreign = sid();
+    await svc.from('message_templates').insert([
+      { distributor_id: distributorId, content_sid: own, name: 'Own', body: 'Hi {{1}}', variables: ['name'] },
+      { distributor_id: distributorId, content_sid: unapproved, name: 'Draft', body: 'Hi', approved: false },
+      { distributor_id: BOLT.id, content_sid: foreign, name: 'Bolt', body: 'Hi' },
+    ]);
+    const reply = { distributor_id: distributorId, conversation_id: conversationId, direction: 'outbound', status: 'queued', body: 'Hi Ana', sent_by: member.id };
+    const ok = await member.client.from('messages').insert({ ...reply, content_sid: own, content_variables: { 1: 'Ana' }, client_msg_id: randomUUID() });
+    expect(ok.error).toBeNull();
+    for (const bad of [
+      { content_sid: foreign },
+      { content_sid: unapproved },
+      { content_sid: sid() },
+      { content_sid: own, content_variables: ['Ana'] },
+      { content_variables: { 1: 'Ana' } },
+    ]) {
+      const { error } = await member.client.from('messages').insert({ ...reply, ...bad, client_msg_id: randomUUID() });
+      expect(error?.code, JSON.stringify(bad)).toBe('42501');
+    }
+  });
+
+  test('client_msg_id is unique per distributor: another tenant\'s id does not collide', async () => {
+    const clientMsgId = randomUUID();
+    const ana = await signedInClient(DEMO_USERS.ana.email);
+    const acme = await ana.from('messages').insert({ distributor_id: ACME.id, conversation_id: DEMO_CONVERSATIONS.acmeLucia, direction: 'outbound', status: 'queued', body: 'acme', sent_by: DEMO_USERS.ana.id, client_msg_id: clientMsgId });
+    expect(acme.error).toBeNull();
+    const reply = { distributor_id: distributorId, conversation_id: conversationId, direction: 'outbound', status: 'queued', body: 'mine', sent_by: member.id, client_msg_id: clientMsgId };
+    expect((await member.client.from('messages').insert(reply)).error).toBeNull();
+    // within one distributor it is still a key: a member's retry cannot make a second row
+    expect((await member.client.from('messages').insert(reply)).error?.code).toBe('23505');
+    const rows = (await service().from('messages').select('distributor_id').eq('client_msg_id', clientMsgId)).data!;
+    expect(rows.map((r) => r.distributor_id).sort()).toEqual([ACME.id, distributorId].sort());
   });
 
   test('assigns, closes and reopens, but cannot rewrite the preview', async () => {

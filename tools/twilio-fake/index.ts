@@ -3,7 +3,8 @@
  *
  *   POST /2010-04-01/Accounts/{AC}/Messages.json            send; answers like Twilio (201, snake_case JSON)
  *   GET  /2010-04-01/Accounts/{AC}/Messages/{SID}.json      fetch
- *   GET  /2010-04-01/Accounts/{AC}/Messages/{SID}/Media/{ME} a small PNG (Basic auth, as Twilio requires)
+ *   GET  /2010-04-01/Accounts/{AC}/Messages/{SID}/Media/{ME} (Basic auth, as Twilio requires) a 307 to a short-lived
+ *        unauthenticated CDN URL, as Twilio answers, which serves a small PNG
  *   POST /v2/Indicators/Typing.json                          WhatsApp typing indicator
  *
  * After a send it posts signed status callbacks (queued → sent → delivered → read) to the message's
@@ -66,6 +67,8 @@ export interface TwilioFake {
   accountSid: string;
   authToken: string;
   messages: FakeMessage[];
+  /** Every request the fake answered, in order: what the app fetched, and whether it sent the credentials. */
+  requests: Array<{ method: string; path: string; authorized: boolean }>;
   configure(patch: Partial<FakeConfig>): void;
   reset(): void;
   /** Resolves when a message matching `predicate` has been sent (and, with `callbacks`, that many callbacks posted). */
@@ -99,6 +102,7 @@ export async function startTwilioFake(options: TwilioFakeOptions = {}): Promise<
   const authToken = options.authToken ?? DEMO_AUTH_TOKEN;
   let config: FakeConfig = { ...DEFAULT_CONFIG, ...options.config };
   const messages: FakeMessage[] = [];
+  const requests: TwilioFake['requests'] = [];
   const waiters = new Set<() => void>();
   const timers = new Set<NodeJS.Timeout>();
   const log = options.log ?? (() => {});
@@ -106,10 +110,15 @@ export async function startTwilioFake(options: TwilioFakeOptions = {}): Promise<
     for (const w of [...waiters]) w();
   };
 
+  const publicUrl = () => `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://fake.local');
       const body = await readBody(req);
+      if (!url.pathname.startsWith('/__fake/') && url.pathname !== '/health') {
+        requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', authorized: authorized(req.headers.authorization, accountSid, authToken) });
+        if (requests.length > 1000) requests.splice(0, requests.length - 1000); // a long-running fake keeps the recent ones
+      }
       if (config.apiDelayMs > 0) await new Promise((r) => setTimeout(r, config.apiDelayMs));
       const reply = (status: number, json: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
@@ -126,18 +135,24 @@ export async function startTwilioFake(options: TwilioFakeOptions = {}): Promise<
       }
       if (url.pathname === '/__fake/reset' && req.method === 'POST') {
         messages.length = 0;
+        requests.length = 0;
         config = { ...DEFAULT_CONFIG, ...options.config };
         return reply(200, { ok: true });
       }
 
+      // the CDN a media URL redirects to: no credentials, like Twilio's signed media links
+      if (/^\/cdn\/ME[0-9a-f]{32}$/.test(url.pathname) && req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'image/png', 'content-length': PNG.length });
+        return res.end(PNG);
+      }
       if (!authorized(req.headers.authorization, accountSid, authToken)) {
         res.setHeader('www-authenticate', 'Basic realm="Twilio API"');
         return error(401, 20003, 'Authenticate');
       }
-      const media = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\/(\w+)\/Media\/(\w+)$/.exec(url.pathname);
-      if (media && req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'image/png', 'content-length': PNG.length });
-        return res.end(PNG);
+      const media = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\/((?:SM|MM)[0-9a-f]{32})\/Media\/(ME[0-9a-f]{32})$/.exec(url.pathname);
+      if (media && media[1] === accountSid && req.method === 'GET') {
+        res.writeHead(307, { location: `${publicUrl()}/cdn/${media[3]}?Expires=${Math.floor(Date.now() / 1000) + 300}` });
+        return res.end();
       }
       if (url.pathname === '/v2/Indicators/Typing.json' && req.method === 'POST') return reply(200, { success: true });
       const create = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(url.pathname);
@@ -251,18 +266,20 @@ export async function startTwilioFake(options: TwilioFakeOptions = {}): Promise<
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  const url = publicUrl();
   return {
     url,
     port,
     accountSid,
     authToken,
     messages,
+    requests,
     configure: (patch) => {
       config = { ...config, ...patch };
     },
     reset: () => {
       messages.length = 0;
+      requests.length = 0;
       config = { ...DEFAULT_CONFIG, ...options.config };
     },
     waitFor(predicate, opts = {}) {

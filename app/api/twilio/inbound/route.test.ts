@@ -85,8 +85,10 @@ describe('signed webhooks', () => {
   });
 
   test('media URLs and types are stored and served to members through Twilio with the account credentials', async () => {
-    const url = fake.mediaUrl();
-    const params = message({ body: '', media: [{ url, contentType: 'image/png' }] });
+    // as Twilio sends it: the media lives under the inbound message's own SID
+    const messageSid = sid('MM');
+    const url = fake.mediaUrl(messageSid);
+    const params = message({ messageSid, body: '', media: [{ url, contentType: 'image/png' }] });
     expect((await POST(signedRequest(INBOUND_URL, params))).status).toBe(200);
     const row = await rowFor(params.MessageSid!);
     expect(row).toMatchObject({ media: [{ url, content_type: 'image/png' }], message_type: 'image' });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { serviceClient } from '../../../../../tests/helpers/clients.ts';
+import { createTestUser, serviceClient } from '../../../../../tests/helpers/clients.ts';
 import { createTestDistributor, INBOUND_URL, randomNumber } from '../../../../../tests/helpers/app.ts';
 import { startTwilioFake, type TwilioFake } from '../../../../../tools/twilio-fake/index.ts';
 import { inboundParams, signedRequest } from '../../../../../tools/twilio-fake/webhooks.ts';
@@ -153,6 +153,44 @@ describe('refusals', () => {
     expect(res.status).toBe(404);
     expect((await serviceClient().from('messages').select('id').eq('client_msg_id', clientMsgId)).data).toEqual([]);
     expect(fake.messages).toHaveLength(0);
+  });
+
+  test('a client_msg_id another distributor already used does not collide: both sends go through', async () => {
+    const conv = await conversation();
+    const other = await createTestDistributor('Same Key Co');
+    const otherToken = (await other.member.client.auth.getSession()).data.session!.access_token;
+    const params = inboundParams({ to: other.number, from: randomNumber('+1555'), body: 'hola' });
+    expect((await inbound(signedRequest(INBOUND_URL, params))).status).toBe(200);
+    const otherConv = (await serviceClient().from('messages').select('conversation_id').eq('twilio_sid', params.MessageSid!).single()).data!.conversation_id as string;
+
+    const clientMsgId = randomUUID();
+    const ours = await send(conv.id, { client_msg_id: clientMsgId, body: 'from acme' });
+    expect(ours.status).toBe(201);
+    // unique across all tenants, this insert hit 23505 on a row the retry could not see under RLS: a 500
+    const theirs = await send(otherConv, { client_msg_id: clientMsgId, body: 'from the other co' }, otherToken);
+    expect(theirs.status).toBe(201);
+    const theirsAgain = await send(otherConv, { client_msg_id: clientMsgId, body: 'from the other co' }, otherToken);
+    expect(theirsAgain.status).toBe(200);
+    const [a, b, c] = await Promise.all([ours, theirs, theirsAgain].map(async (r) => ((await r.json()) as { message: { id: string; distributor_id: string } }).message));
+    expect(a!.distributor_id).toBe(acme.id);
+    expect(b!.distributor_id).toBe(other.id);
+    expect(c!.id).toBe(b!.id);
+    expect(fake.messages.map((m) => m.body).sort()).toEqual(['from acme', 'from the other co']);
+  });
+
+  test("a client_msg_id a teammate used, or used for another conversation, is a 409 and sends nothing", async () => {
+    const conv = await conversation();
+    const clientMsgId = randomUUID();
+    expect((await send(conv.id, { client_msg_id: clientMsgId, body: 'mine' })).status).toBe(201);
+    const teammate = await createTestUser('teammate');
+    await serviceClient().from('distributor_members').insert({ distributor_id: acme.id, user_id: teammate.id, role: 'agent', display_name: 'Teddy Teammate' });
+    const teammateToken = (await teammate.client.auth.getSession()).data.session!.access_token;
+    const reused = await send(conv.id, { client_msg_id: clientMsgId, body: 'theirs' }, teammateToken);
+    expect(reused.status).toBe(409);
+    expect(await reused.json()).toMatchObject({ error: { code: 'client_msg_id_conflict', message: expect.stringMatching(/already used/) } });
+    const elsewhere = await send((await conversation()).id, { client_msg_id: clientMsgId, body: 'elsewhere' });
+    expect(elsewhere.status).toBe(409);
+    expect(fake.messages.map((m) => m.body)).toEqual(['mine']);
   });
 
   test('bad bodies get clear errors', async () => {
