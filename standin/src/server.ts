@@ -2,9 +2,14 @@
  * The stand-in's one HTTP server: `/rest/v1/*` and `/auth/v1/*` go to lite (with the admin routes in front),
  * `/realtime/v1/websocket` and `/realtime/v1/api/*` to the realtime module. The only file that touches
  * node:http and ws.
+ *
+ * One process serves every client, so nothing one connection sends may throw out of its handler: malformed
+ * HTTP is answered 400 and that socket closed; an upgrade that cannot be handled is refused; a WebSocket
+ * frame whose handling fails closes that WebSocket only.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { getRequestListener } from '@hono/node-server';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Realtime } from './realtime/index.ts';
@@ -14,6 +19,8 @@ export interface HttpHandlers {
   api(request: Request): Promise<Response>;
   realtime?: Realtime;
   health(): Record<string, unknown>;
+  /** Where failures no client may see are reported (console.error when absent). */
+  log?: (message: string, error: unknown) => void;
 }
 
 export interface RunningServer {
@@ -34,35 +41,76 @@ export async function listen(handlers: HttpHandlers, host: string, port: number)
     return Response.json({ message: 'no route matched', path: pathname }, { status: 404 });
   });
   const server = http.createServer((req, res) => {
-    void fetchListener(req, res);
+    fetchListener(req, res).catch((error: unknown) => {
+      // the listener answers its own errors; this is the last line, so a failure here never ends the process
+      logFailure('an HTTP request failed', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"Internal Server Error"}');
+      else res.destroy();
+    });
   });
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES, clientTracking: true });
 
-  server.on('upgrade', (req, socket: Socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://standin.local');
-    if (url.pathname !== '/realtime/v1/websocket' || !handlers.realtime) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
+  // Malformed HTTP (a bad request line, bad headers, a header block too large): 400, then close that socket.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (socket.writable && !(socket as Socket).writableEnded) {
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      socket.end(httpError(status, { error: http.STATUS_CODES[status] ?? 'Bad Request' }));
+    } else {
+      socket.destroy();
     }
+  });
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy()); // a peer that resets mid-handshake is its own problem
+    try {
+      handleUpgrade(req, socket, head);
+    } catch (error) {
+      logFailure('a WebSocket upgrade failed', error);
+      refuse(socket, 500, { error: 'Internal Server Error' });
+    }
+  });
+
+  function handleUpgrade(req: http.IncomingMessage, socket: Socket, head: Buffer): void {
+    const url = requestTarget(req.url);
+    if (!url) return refuse(socket, 400, { error: 'Bad Request: malformed request target' });
+    if (url.pathname !== '/realtime/v1/websocket' || !handlers.realtime) return refuse(socket, 404);
     const result = handlers.realtime.connect(url, req.headers);
-    if (!result.ok) {
-      const body = JSON.stringify({ error: result.error });
-      socket.end(
-        `HTTP/1.1 ${result.status} ${http.STATUS_CODES[result.status] ?? ''}\r\nContent-Type: application/json\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-      return;
-    }
+    if (!result.ok) return refuse(socket, result.status, { error: result.error });
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const connection = result.open({
-        send: (data, binary) => ws.send(data, { binary }),
-        close: (code, reason) => ws.close(code, reason),
+      let connection: ReturnType<typeof result.open>;
+      try {
+        connection = result.open({
+          send: (data, binary) => ws.send(data, { binary }),
+          close: (code, reason) => ws.close(code, reason),
+        });
+      } catch (error) {
+        logFailure('a WebSocket could not be opened', error);
+        ws.close(1011, 'internal error');
+        return;
+      }
+      ws.on('message', (data, isBinary) => {
+        try {
+          connection.onMessage(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer), isBinary);
+        } catch (error) {
+          logFailure('a WebSocket frame could not be handled', error);
+          ws.close(1011, 'internal error');
+        }
       });
-      ws.on('message', (data, isBinary) => connection.onMessage(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer), isBinary));
-      ws.on('close', () => connection.onClose());
+      ws.on('close', () => {
+        try {
+          connection.onClose();
+        } catch (error) {
+          logFailure('a WebSocket close could not be handled', error);
+        }
+      });
+      // ws reports protocol violations (bad opcodes, a frame over maxPayload: 1009) here, having closed the socket
       ws.on('error', () => ws.terminate());
     });
-  });
+  }
+
+  function logFailure(what: string, error: unknown): void {
+    (handlers.log ?? ((m: string, e: unknown) => console.error(`[standin] ${m}`, e)))(what, error);
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -82,4 +130,31 @@ export async function listen(handlers: HttpHandlers, host: string, port: number)
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The URL of a request target, or null when it is none: origin-form (`/path?query`) and absolute-form
+ * (`http://host/path`, which RFC 9112 requires servers to accept) are parsed; anything else, or anything that
+ * does not parse (`http://[`), is refused rather than thrown.
+ */
+export function requestTarget(target: string | undefined): URL | null {
+  if (!target) return null;
+  if (!target.startsWith('/') && !/^https?:\/\//i.test(target)) return null;
+  if (target.startsWith('//')) return null; // not origin-form: a scheme-relative URL would name another host
+  return URL.canParse(target, 'http://standin.local') ? new URL(target, 'http://standin.local') : null;
+}
+
+function httpError(status: number, body?: Record<string, unknown>): string {
+  const text = body ? JSON.stringify(body) : '';
+  return (
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
+    (body ? 'Content-Type: application/json\r\n' : '') +
+    `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`
+  );
+}
+
+/** Answers an upgrade request with an HTTP error and closes the socket. */
+function refuse(socket: Socket, status: number, body?: Record<string, unknown>): void {
+  if (socket.writable) socket.end(httpError(status, body));
+  else socket.destroy();
 }

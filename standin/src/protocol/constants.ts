@@ -30,6 +30,11 @@ export const LIMITS = {
   presenceCallsPerWindow: 5,
   presenceWindowMs: 30_000,
   maxInFilterValues: 100,
+  /** The stand-in's own bounds on what one join may ask of it (the real server has none this small to hit). */
+  maxFilterLength: 8192,
+  maxBindingsPerChannel: 100,
+  /** JSON nesting accepted in frames and REST bodies (JSON.stringify, which every relayed payload meets, recurses). */
+  maxJsonDepth: 128,
   /** A socket that sends nothing (not even heartbeats) for this long is closed, as Phoenix does. */
   idleTimeoutMs: 60_000,
 } as const;
@@ -46,6 +51,8 @@ export const REASON = {
   unauthorized: (subTopic: string) => `Unauthorized: You do not have permissions to read from this Channel topic: ${subTopic}`,
   noLongerAuthorized: (subTopic: string) => `You no longer have permission to read from this Channel topic: ${subTopic}`,
   presenceRateLimit: 'Client presence rate limit exceeded',
+  payloadTooLarge: 'payload_size_exceeded',
+  unknownJoinError: 'UnknownErrorOnChannel: An unknown error occurred while joining',
   trackPayloadNotMap: 'Presence track payload must be a map',
 } as const;
 

@@ -47,6 +47,8 @@ export class Channel {
   writeAccess = new Map<string, boolean>();
   pendingWrite = new Map<string, Promise<boolean>>();
   presenceRef: string | null = null;
+  /** Bumped by every postgres_changes (re)subscribe, so an older one that finishes late changes nothing. */
+  pgGeneration = 0;
   presenceCalls: number[] = [];
   expiryTimer: NodeJS.Timeout | undefined;
   closed = false;

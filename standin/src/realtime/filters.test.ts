@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { likeToRegExp, matches, parseFilter, type Condition } from './filters.ts';
+import { compilePattern, matches, parseFilter, type Condition } from './filters.ts';
+import type { TextMatcher } from './patterns.ts';
 
 describe('parseFilter', () => {
   test('one condition, several, negation, in-lists with quotes', () => {
@@ -27,9 +28,20 @@ describe('parseFilter', () => {
     expect(parseFilter(`id=in.(${Array.from({ length: 101 }, (_, i) => i).join(',')})`).ok).toBe(false);
     expect(parseFilter(`id=in.(${Array.from({ length: 100 }, (_, i) => i).join(',')})`).ok).toBe(true);
   });
+
+  test('a filter that is not a string, or longer than the limit, is refused with a clear error', () => {
+    expect(parseFilter(5)).toEqual({ ok: false, error: 'Error parsing `filter` params: the filter must be a string' });
+    expect(parseFilter({ toString: 1 })).toMatchObject({ ok: false });
+    expect(parseFilter(`body=like.${'%a'.repeat(5000)}`)).toEqual({ ok: false, error: 'Error parsing `filter` params: filters are limited to 8192 characters' });
+  });
 });
 
 const cond = (c: Partial<Condition> & Pick<Condition, 'op' | 'value'>): Condition => ({ column: 'v', negate: false, kind: 'number', ...c });
+const pattern = (op: 'like' | 'ilike' | 'match' | 'imatch', raw: string): TextMatcher => {
+  const compiled = compilePattern(op, raw);
+  if (!compiled.ok) throw new Error(compiled.error);
+  return compiled.match;
+};
 
 describe('matches', () => {
   test('comparisons by kind', () => {
@@ -52,11 +64,11 @@ describe('matches', () => {
   test('in, like, ilike, match', () => {
     expect(matches([cond({ op: 'in', kind: 'text', value: ['a', 'b'] })], { v: 'b' })).toBe(true);
     expect(matches([cond({ op: 'in', kind: 'text', value: ['a', 'b'], negate: true })], { v: 'b' })).toBe(false);
-    expect(matches([cond({ op: 'like', kind: 'text', value: likeToRegExp('ab%_z', false) })], { v: 'abXXyz' })).toBe(true);
-    expect(matches([cond({ op: 'like', kind: 'text', value: likeToRegExp('AB%', false) })], { v: 'abc' })).toBe(false);
-    expect(matches([cond({ op: 'ilike', kind: 'text', value: likeToRegExp('AB%', true) })], { v: 'abc' })).toBe(true);
-    expect(matches([cond({ op: 'like', kind: 'text', value: likeToRegExp('100\\%', false) })], { v: '100%' })).toBe(true);
-    expect(matches([cond({ op: 'match', kind: 'text', value: /^a.c$/ })], { v: 'abc' })).toBe(true);
+    expect(matches([cond({ op: 'like', kind: 'text', value: pattern('like', 'ab%_z') })], { v: 'abXXyz' })).toBe(true);
+    expect(matches([cond({ op: 'like', kind: 'text', value: pattern('like', 'AB%') })], { v: 'abc' })).toBe(false);
+    expect(matches([cond({ op: 'ilike', kind: 'text', value: pattern('ilike', 'AB%') })], { v: 'abc' })).toBe(true);
+    expect(matches([cond({ op: 'like', kind: 'text', value: pattern('like', '100\\%') })], { v: '100%' })).toBe(true);
+    expect(matches([cond({ op: 'match', kind: 'text', value: pattern('match', '^a.c$') })], { v: 'abc' })).toBe(true);
   });
 
   test('every condition must hold; a column missing from the record fails closed', () => {

@@ -8,6 +8,7 @@
  *   → [{ column: 'status', op: 'in', negate: true, raw: ['read', 'failed'] }, { column: 'seq', op: 'gt', negate: false, raw: '10' }]
  */
 import { LIMITS } from '../protocol/constants.ts';
+import { compileLike, compileRegex, type CompileResult, type TextMatcher } from './patterns.ts';
 
 export const FILTER_OPS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in', 'like', 'ilike', 'is', 'match', 'imatch', 'isdistinct'] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
@@ -28,14 +29,26 @@ export interface Condition {
   op: FilterOp;
   negate: boolean;
   kind: ValueKind;
-  /** to_jsonb of the cast value (eq, neq, lt…, isdistinct), the list for `in`, a RegExp for like/match, the keyword for `is`. */
+  /** to_jsonb of the cast value (eq, neq, lt…, isdistinct), the list for `in`, a TextMatcher for like/match, the keyword for `is`. */
   value: unknown;
+}
+
+/** Operators whose cost grows with the row's text: evaluated only on rows the subscriber may see. */
+export const PATTERN_OPS: ReadonlySet<FilterOp> = new Set(['like', 'ilike', 'match', 'imatch']);
+
+/** Compiles a like/ilike/match/imatch value into a linear-time matcher (never a JavaScript RegExp). */
+export function compilePattern(op: FilterOp, raw: string): CompileResult {
+  if (op === 'like' || op === 'ilike') return compileLike(raw, op === 'ilike');
+  return compileRegex(raw, op === 'imatch');
 }
 
 export type ParseResult = { ok: true; conditions: ParsedCondition[] } | { ok: false; error: string };
 
-export function parseFilter(filter: string | undefined | null): ParseResult {
-  if (filter === undefined || filter === null || filter.trim() === '') return { ok: true, conditions: [] };
+export function parseFilter(filter: unknown): ParseResult {
+  if (filter === undefined || filter === null) return { ok: true, conditions: [] };
+  if (typeof filter !== 'string') return { ok: false, error: 'Error parsing `filter` params: the filter must be a string' };
+  if (filter.trim() === '') return { ok: true, conditions: [] };
+  if (filter.length > LIMITS.maxFilterLength) return { ok: false, error: `Error parsing \`filter\` params: filters are limited to ${LIMITS.maxFilterLength} characters` };
   const parts = splitTopLevel(filter, ',');
   if (!parts) return { ok: false, error: `Error parsing \`filter\` params: ${JSON.stringify(filter)}` };
   const conditions: ParsedCondition[] = [];
@@ -97,23 +110,6 @@ function unquote(s: string): string {
   return t;
 }
 
-/** `like` pattern → anchored RegExp: `%` any run, `_` one character, `\` escapes. */
-export function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  let src = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === '\\' && i + 1 < pattern.length) src += escapeRegExp(pattern[++i]!);
-    else if (ch === '%') src += '.*';
-    else if (ch === '_') src += '.';
-    else src += escapeRegExp(ch);
-  }
-  return new RegExp(`^${src}$`, caseInsensitive ? 'si' : 's');
-}
-
-function escapeRegExp(ch: string): string {
-  return ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 export function kindOfType(pgType: string): ValueKind {
   if (['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'oid', 'money'].includes(pgType)) return 'number';
   if (['timestamptz', 'timestamp', 'date', 'time', 'timetz', 'interval'].includes(pgType)) return 'time';
@@ -167,7 +163,7 @@ function test(c: Condition, v: unknown): boolean | null {
     case 'ilike':
     case 'match':
     case 'imatch':
-      return typeof v === 'string' ? (c.value as RegExp).test(v) : null;
+      return typeof v === 'string' ? (c.value as TextMatcher)(v) : null;
   }
   return null;
 }

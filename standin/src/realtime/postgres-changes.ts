@@ -3,15 +3,19 @@
  *
  * Capture: a row trigger on each table in publication `supabase_realtime` NOTIFYs after commit (db/realtime.sql),
  * so changes arrive here in commit order on PGlite and PostgreSQL alike. Each change is matched against every
- * subscription's event and filter, then checked against each subscriber's RLS as that subscriber (role + claims):
- * all checks for a batch of queued changes go to the database in one call. One frame per channel per change
- * carries the ids of every binding of that channel that matched; columns the subscriber's role may not SELECT
- * are left out.
+ * subscription's event and cheap filters, then checked against each subscriber's RLS as that subscriber (role +
+ * claims): all checks for a batch of queued changes go to the database in one call. Pattern filters (like, match…)
+ * run only on rows the subscriber may see. One frame per channel per change carries the ids of every binding of
+ * that channel that matched; columns the subscriber's role may not SELECT are left out.
+ *
+ * DELETEs are matched as Supabase Realtime matches them: against the old tuple as replication would carry it (the
+ * primary key, unless replica identity is full and the table has no RLS), and delivered without an RLS check
+ * (the row is gone) with the primary key only, so a filter can never test a deleted row's content.
  */
 import type { Database } from '../db/database.ts';
 import { LIMITS } from '../protocol/constants.ts';
 import type { Channel, PgBinding } from './channel.ts';
-import { kindOfType, likeToRegExp, matches, parseFilter, type Condition } from './filters.ts';
+import { compilePattern, kindOfType, matches, parseFilter, PATTERN_OPS, type Condition } from './filters.ts';
 
 interface Column {
   name: string;
@@ -40,7 +44,10 @@ interface Subscription {
   channel: Channel;
   binding: PgBinding;
   event: '*' | 'INSERT' | 'UPDATE' | 'DELETE';
+  /** Conditions cheap to evaluate whatever the row holds (eq, in, lt…): checked before RLS, to spare RLS checks. */
   conditions: Condition[];
+  /** like/ilike/match/imatch: their cost grows with the row's text, so they only ever run on rows the subscriber may see. */
+  patterns: Condition[];
   select: Set<string> | null;
 }
 
@@ -50,6 +57,8 @@ interface Plan {
   candidates: Subscription[];
   /** subscribers that need an RLS check, grouped by (role, claims) */
   groups: Map<string, { role: string; claims: string; subs: Subscription[] }>;
+  /** candidates whose delivery waits on their RLS verdict (and then on their pattern filters) */
+  rlsChecked: Set<Subscription>;
   errors: Map<Subscription, string>;
 }
 
@@ -239,23 +248,31 @@ export class PostgresChanges {
    * binding with one `system` error and subscribes nothing for that channel.
    */
   async subscribe(channel: Channel): Promise<SubscribeResult> {
+    // A later subscribe of the same channel (a newer token) wins even if this one finishes after it.
+    const generation = ++channel.pgGeneration;
+    const superseded = () => channel.closed || channel.pgGeneration !== generation;
     if (channel.bindings.length === 0) {
       this.unsubscribe(channel);
       return { ok: true };
+    }
+    if (channel.bindings.length > LIMITS.maxBindingsPerChannel) {
+      this.unsubscribe(channel);
+      return { ok: false, message: `Unable to subscribe to changes: a channel may have at most ${LIMITS.maxBindingsPerChannel} postgres_changes bindings` };
     }
     const published = await this.catalog.published({ fresh: true });
     const pending: Array<{ key: string; sub: Subscription }> = [];
     for (const binding of channel.bindings) {
       const result = await this.#prepare(channel, binding, published);
+      if (superseded()) return { ok: true };
       if (!result.ok) {
         this.unsubscribe(channel);
         return result;
       }
       pending.push(...result.subs);
     }
+    if (superseded()) return { ok: true };
     // swap in one step, so a re-subscribe (new token) never leaves a gap in delivery
     this.unsubscribe(channel);
-    if (channel.closed) return { ok: true };
     for (const { key, sub } of pending) {
       let set = this.#byTable.get(key);
       if (!set) this.#byTable.set(key, (set = new Set()));
@@ -280,13 +297,15 @@ export class PostgresChanges {
     binding: PgBinding,
     published: Set<string>,
   ): Promise<{ ok: true; subs: Array<{ key: string; sub: Subscription }> } | { ok: false; message: string }> {
+    const unable = { ok: false as const, message: `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: ${describeBinding(binding)}` };
+    // the binding came off the wire: anything but the documented shapes is refused, never coerced
+    const optionalString = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+    if (!optionalString(binding.event) || !optionalString(binding.schema) || !optionalString(binding.table) || !optionalString(binding.filter)) return unable;
+    if (binding.select !== undefined && binding.select !== null && !(Array.isArray(binding.select) && binding.select.every((c) => typeof c === 'string'))) return unable;
     const schema = binding.schema || 'public';
-    const table = binding.table ?? '*';
-    const event = (['INSERT', 'UPDATE', 'DELETE'].includes(String(binding.event).toUpperCase())
-      ? String(binding.event).toUpperCase()
-      : '*') as Subscription['event'];
-    const describe = `[event: ${binding.event ?? '*'}, schema: ${schema}, table: ${table}, filters: [${binding.filter ?? ''}], select: ${binding.select ? JSON.stringify(binding.select) : 'nil'}]`;
-    const unable = { ok: false as const, message: `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: ${describe}` };
+    const table = binding.table || '*';
+    const upper = (binding.event ?? '*').toUpperCase();
+    const event = (['INSERT', 'UPDATE', 'DELETE'].includes(upper) ? upper : '*') as Subscription['event'];
 
     const tables = [...published].filter((key) => {
       const [s, t] = splitKey(key);
@@ -305,6 +324,7 @@ export class PostgresChanges {
       if (!meta) return unable;
       const selectable = await this.catalog.selectable(meta, channel.role);
       const conditions: Condition[] = [];
+      const patterns: Condition[] = [];
       for (const c of parsed.conditions) {
         const column = meta.columnByName.get(c.column);
         if (!column || !selectable.has(c.column)) return { ok: false, message: `Error parsing \`filter\` params: column "${c.column}" is unknown or not readable` };
@@ -316,7 +336,9 @@ export class PostgresChanges {
             value = c.raw;
           } else if (c.op === 'like' || c.op === 'ilike' || c.op === 'match' || c.op === 'imatch') {
             if (kind !== 'text') return { ok: false, message: `Error parsing \`filter\` params: ${c.op} needs a text column` };
-            value = c.op === 'like' || c.op === 'ilike' ? likeToRegExp(c.raw as string, c.op === 'ilike') : new RegExp(c.raw as string, c.op === 'imatch' ? 'i' : '');
+            const compiled = compilePattern(c.op, c.raw as string);
+            if (!compiled.ok) return { ok: false, message: `Error parsing \`filter\` params: ${c.op}.${JSON.stringify(c.raw)}: ${compiled.error}` };
+            value = compiled.match;
           } else if (c.op === 'in') {
             value = await Promise.all((c.raw as string[]).map((r) => this.catalog.normalize(column, r)));
           } else {
@@ -325,14 +347,14 @@ export class PostgresChanges {
         } catch (error) {
           return { ok: false, message: `Error parsing \`filter\` params: ${JSON.stringify([c.column, c.raw])}: ${(error as Error).message}` };
         }
-        conditions.push({ column: c.column, op: c.op, negate: c.negate, kind, value });
+        (PATTERN_OPS.has(c.op) ? patterns : conditions).push({ column: c.column, op: c.op, negate: c.negate, kind, value });
       }
       let select: Set<string> | null = null;
       if (binding.select) {
-        if (!Array.isArray(binding.select) || binding.select.some((col) => typeof col !== 'string' || !meta.columnByName.has(col))) return unable;
+        if (binding.select.some((col) => !meta.columnByName.has(col))) return unable;
         select = new Set([...binding.select, ...meta.pk]);
       }
-      subs.push({ key, sub: { tableKey: key, channel, binding, event, conditions, select } });
+      subs.push({ key, sub: { tableKey: key, channel, binding, event, conditions, patterns, select } });
     }
     return { ok: true, subs };
   }
@@ -370,30 +392,17 @@ export class PostgresChanges {
       if (!subs || subs.size === 0) continue;
       const meta = await this.catalog.table(change.schema, change.table);
       if (!meta) continue;
-      const target = change.type === 'DELETE' ? change.old_record : change.record;
-      const plan: Plan = { change, meta, candidates: [], groups: new Map(), errors: new Map() };
-      for (const sub of subs) {
-        if (sub.channel.closed) continue;
-        if (sub.event !== '*' && sub.event !== change.type) continue;
-        if (!matches(sub.conditions, target)) continue;
-        plan.candidates.push(sub);
-        if (change.type === 'DELETE') continue; // the row is gone; DELETEs are not RLS-checked (old_record is cut to the key)
-        if (meta.pk.length === 0) {
-          plan.errors.set(sub, 'Error 400: Bad Request, no primary key');
-          continue;
+      const plan: Plan = { change, meta, candidates: [], groups: new Map(), rlsChecked: new Set(), errors: new Map() };
+      if (change.type === 'DELETE') {
+        // the row is gone and cannot be RLS-checked: filters see only what replication would carry of it
+        const identity = deleteIdentity(change, meta);
+        for (const sub of subs) {
+          if (!sub.channel.closed && (sub.event === '*' || sub.event === 'DELETE') && matches(sub.conditions, identity) && matches(sub.patterns, identity)) {
+            plan.candidates.push(sub);
+          }
         }
-        const role = sub.channel.role;
-        const selectable = await this.catalog.selectable(meta, role);
-        if (!meta.pk.every((c) => selectable.has(c))) {
-          plan.errors.set(sub, 'Error 401: Unauthorized');
-          continue;
-        }
-        if (!meta.checkFunction || (await this.catalog.bypassesRls(role))) continue;
-        const claims = JSON.stringify(sub.channel.claims);
-        const key = `${role}\u0000${claims}`;
-        let group = plan.groups.get(key);
-        if (!group) plan.groups.set(key, (group = { role, claims, subs: [] }));
-        group.subs.push(sub);
+      } else {
+        await this.#planRowChange(plan, subs);
       }
       if (plan.candidates.length > 0) plans.push(plan);
     }
@@ -407,8 +416,48 @@ export class PostgresChanges {
       [...plan.groups.values()].forEach((group, i) => {
         if (!allowed.has(String(i))) for (const s of group.subs) hidden.add(s);
       });
-      return { change: plan.change, meta: plan.meta, subs: plan.candidates.filter((s) => !hidden.has(s)), errors: plan.errors };
+      // pattern filters run here, on rows RLS showed the subscriber, and nowhere else
+      const subs = plan.candidates.filter((s) => !hidden.has(s) && (!plan.rlsChecked.has(s) || matches(s.patterns, plan.change.record)));
+      return { change: plan.change, meta: plan.meta, subs, errors: plan.errors };
     });
+  }
+
+  /**
+   * INSERT/UPDATE: which subscriptions are candidates, which get an error frame (as the real server: no primary
+   * key, or a primary key the role may not read, answers every subscriber of that role whatever its filter), and
+   * which need an RLS check before their pattern filters may look at the row.
+   */
+  async #planRowChange(plan: Plan, subs: Iterable<Subscription>): Promise<void> {
+    const { change, meta } = plan;
+    for (const sub of subs) {
+      if (sub.channel.closed) continue;
+      if (sub.event !== '*' && sub.event !== change.type) continue;
+      if (meta.pk.length === 0) {
+        plan.candidates.push(sub);
+        plan.errors.set(sub, 'Error 400: Bad Request, no primary key');
+        continue;
+      }
+      const role = sub.channel.role;
+      const selectable = await this.catalog.selectable(meta, role);
+      if (!meta.pk.every((c) => selectable.has(c))) {
+        plan.candidates.push(sub);
+        plan.errors.set(sub, 'Error 401: Unauthorized');
+        continue;
+      }
+      if (!matches(sub.conditions, change.record)) continue;
+      if (!meta.checkFunction || (await this.catalog.bypassesRls(role))) {
+        // no RLS between this subscriber and the row: every row of the table is theirs to see
+        if (matches(sub.patterns, change.record)) plan.candidates.push(sub);
+        continue;
+      }
+      plan.candidates.push(sub);
+      plan.rlsChecked.add(sub);
+      const claims = JSON.stringify(sub.channel.claims);
+      const key = `${role}\u0000${claims}`;
+      let group = plan.groups.get(key);
+      if (!group) plan.groups.set(key, (group = { role, claims, subs: [] }));
+      group.subs.push(sub);
+    }
   }
 
   /**
@@ -553,6 +602,24 @@ export class PostgresChanges {
 function existsQuery(meta: TableMeta): string {
   const where = meta.pk.map((c) => `${quoteIdent(c)} = ($1 ->> ${quoteLiteral(c)})::${meta.columnByName.get(c)!.format}`).join(' and ');
   return `select exists (select 1 from ${quoteIdent(meta.schema)}.${quoteIdent(meta.table)} where ${where})`;
+}
+
+/**
+ * What a DELETE's filters may look at: the old tuple as logical replication carries it. Only replica identity
+ * full carries more than the primary key, and under RLS even that is cut to the key, since nobody can be
+ * RLS-checked against a row that no longer exists.
+ */
+function deleteIdentity(change: Change, meta: TableMeta): Record<string, unknown> | null {
+  const old = change.old_record;
+  if (!old) return null;
+  if (meta.replicaIdentity === 'f' && !meta.rls) return old;
+  return Object.fromEntries(meta.pk.filter((c) => c in old).map((c) => [c, old[c]]));
+}
+
+function describeBinding(binding: PgBinding): string {
+  const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+  const described = `[event: ${text(binding.event ?? '*')}, schema: ${text(binding.schema ?? 'public')}, table: ${text(binding.table ?? '*')}, filters: [${text(binding.filter ?? '')}], select: ${binding.select ? JSON.stringify(binding.select) : 'nil'}]`;
+  return described.length > 1000 ? `${described.slice(0, 1000)}…` : described;
 }
 
 function splitKey(key: string): [string, string] {

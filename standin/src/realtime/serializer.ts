@@ -2,25 +2,48 @@
  * Phoenix serializers as realtime-js 2.119 speaks them: vsn 2.0.0 text frames are
  * `[join_ref, ref, topic, event, payload]`, vsn 1.0.0 frames are objects; vsn 2.0.0 also carries broadcasts
  * as binary frames (kind 3 from the client, kind 4 to it). Decoding never throws: malformed input is null.
+ * JSON nested deeper than LIMITS.maxJsonDepth is malformed too: JSON.parse accepts any depth, but
+ * JSON.stringify recurses, and every frame we decode is re-encoded for someone.
  */
 import {
   BINARY_ENCODING_JSON,
   BINARY_ENCODING_RAW,
   BINARY_USER_BROADCAST,
   BINARY_USER_BROADCAST_PUSH,
+  LIMITS,
 } from '../protocol/constants.ts';
 import type { BinaryBroadcastPush, Inbound, Message, Vsn } from '../protocol/frames.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
-export function decodeText(text: string, vsn: Vsn): Inbound | null {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return null;
+/**
+ * JSON.parse, or undefined when the text is not JSON or nests deeper than the limit. Depth is counted on the
+ * text (brackets outside strings) before parsing, in one linear pass.
+ */
+export function parseJson(text: string, maxDepth: number = LIMITS.maxJsonDepth): unknown {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > maxDepth) return undefined;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
   }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export function decodeText(text: string, vsn: Vsn): Inbound | null {
+  const raw = parseJson(text);
+  if (raw === undefined) return null;
   let join_ref: unknown, ref: unknown, topic: unknown, event: unknown, payload: unknown;
   if (vsn === '2.0.0') {
     if (!Array.isArray(raw) || raw.length !== 5) return null;
@@ -54,22 +77,22 @@ export function decodeBinary(data: Uint8Array): BinaryBroadcastPush | null {
   const [joinRef, ref, topic, event, metadataText] = strings as [string, string, string, string, string];
   let metadata: Record<string, unknown> | null = null;
   if (metadataText) {
-    try {
-      const parsed = JSON.parse(metadataText);
-      if (!isObject(parsed)) return null;
-      metadata = parsed;
-    } catch {
-      return null;
-    }
+    const parsed = parseJson(metadataText);
+    if (!isObject(parsed)) return null;
+    metadata = parsed;
   }
   const body = data.subarray(offset);
   let payload: BinaryBroadcastPush['payload'];
   if (encoding === BINARY_ENCODING_JSON) {
+    let text: string;
     try {
-      payload = { encoding: 'json', json: JSON.parse(decoder.decode(body)) };
+      text = decoder.decode(body);
     } catch {
-      return null;
+      return null; // not UTF-8
     }
+    const json = parseJson(text);
+    if (json === undefined) return null;
+    payload = { encoding: 'json', json };
   } else if (encoding === BINARY_ENCODING_RAW) {
     payload = { encoding: 'raw', bytes: body };
   } else {

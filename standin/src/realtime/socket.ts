@@ -1,7 +1,9 @@
 /**
  * One WebSocket connection: decodes frames, answers heartbeats, and routes channel events to their handlers
  * (handleJoin, handleLeave, handleAccessToken, handleBroadcast, handlePresence), as a Phoenix socket does.
- * Malformed frames are dropped; nothing a client sends can throw out of here.
+ * Frames that are not Phoenix messages are dropped (they carry no ref to answer); a message that is one but
+ * asks for something malformed gets an error reply on its channel. Nothing a client sends can throw out of
+ * here: an unexpected failure closes this socket (1011) and no other.
  */
 import type { Claims } from '../keys.ts';
 import {
@@ -23,6 +25,7 @@ import { channelToken, checkToken } from './auth.ts';
 import { channelAccess, type Extension } from './authorization.ts';
 import { Channel, type PgBinding, type SocketLike, type Transport } from './channel.ts';
 import type { Hub } from './hub.ts';
+import type { SubscribeResult } from './postgres-changes.ts';
 import { decodeBinary, decodeText, encodeText } from './serializer.ts';
 
 let socketIds = 0;
@@ -30,7 +33,11 @@ let socketIds = 0;
 export class RealtimeSocket implements SocketLike {
   readonly id = ++socketIds;
   readonly channels = new Map<string, Channel>();
-  #latestJoin = new Map<string, string>();
+  /**
+   * Joins under way, topic → join_ref. Each holds a channel slot from the moment the join is read, before any
+   * await, so a burst of joins cannot all pass the channel limit while each waits on the database.
+   */
+  #joining = new Map<string, string>();
   #idleTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -58,6 +65,15 @@ export class RealtimeSocket implements SocketLike {
   }
 
   onMessage(data: Buffer | string, isBinary: boolean): void {
+    try {
+      this.#onMessage(data, isBinary);
+    } catch (error) {
+      this.hub.options.log('realtime: a frame could not be handled; closing its socket', error);
+      this.close(1011, 'internal error');
+    }
+  }
+
+  #onMessage(data: Buffer | string, isBinary: boolean): void {
     this.#touch();
     if (isBinary) {
       const push = typeof data === 'string' ? null : decodeBinary(data);
@@ -75,6 +91,7 @@ export class RealtimeSocket implements SocketLike {
     clearTimeout(this.#idleTimer);
     for (const channel of this.channels.values()) this.hub.release(channel);
     this.channels.clear();
+    this.#joining.clear();
   }
 
   close(code = 1000, reason = ''): void {
@@ -125,9 +142,11 @@ export class RealtimeSocket implements SocketLike {
   // ── phx_join ──────────────────────────────────────────────────────────────────────────────────────────
   async handleJoin(m: Message): Promise<void> {
     const joinRef = m.join_ref ?? m.ref ?? '';
+    const reply = (reason: string) => this.send({ join_ref: joinRef, ref: m.ref, topic: m.topic, event: PHX_REPLY, payload: { status: 'error', response: { reason } } });
     const fail = async (reason: string) => {
+      this.#release(m.topic, joinRef); // a refused join holds no slot while its answer is delayed
       if (this.hub.options.joinErrorDelayMs > 0) await new Promise((r) => setTimeout(r, this.hub.options.joinErrorDelayMs));
-      this.send({ join_ref: joinRef, ref: m.ref, topic: m.topic, event: PHX_REPLY, payload: { status: 'error', response: { reason } } });
+      reply(reason);
     };
     if (!m.topic.startsWith(TOPIC_PREFIX)) return fail(REASON.unmatchedTopic);
     if (m.topic === TOPIC_PREFIX) return fail(REASON.topicRequired);
@@ -139,39 +158,76 @@ export class RealtimeSocket implements SocketLike {
       this.hub.release(existing);
       this.channels.delete(m.topic);
     }
-    if (this.channels.size >= LIMITS.maxChannelsPerSocket) return fail(REASON.tooManyChannels);
-    this.#latestJoin.set(m.topic, joinRef);
+    // everything that needs no await is judged before a slot is taken
+    const channel = this.#channelFromJoin(m, joinRef);
+    if (typeof channel === 'string') return fail(channel);
+    // check and reserve in one synchronous step: every await below runs with the slot already taken
+    if (!this.#joining.has(m.topic) && this.#slotsInUse() >= LIMITS.maxChannelsPerSocket) return fail(REASON.tooManyChannels);
+    this.#joining.set(m.topic, joinRef);
+    try {
+      const refusal = await this.#join(channel, m, joinRef);
+      if (refusal !== null && !this.#superseded(m.topic, joinRef)) await fail(refusal);
+    } catch (error) {
+      this.hub.options.log(`realtime: join of ${m.topic} failed`, error);
+      if (!this.#superseded(m.topic, joinRef)) await fail(REASON.unknownJoinError);
+    } finally {
+      this.#release(m.topic, joinRef);
+    }
+  }
 
+  /** Channels joined plus joins under way (a topic being re-joined counts once). */
+  #slotsInUse(): number {
+    let n = this.channels.size;
+    for (const topic of this.#joining.keys()) if (!this.channels.has(topic)) n++;
+    return n;
+  }
+
+  #release(topic: string, joinRef: string): void {
+    if (this.#joining.get(topic) === joinRef) this.#joining.delete(topic);
+  }
+
+  /** The channel a join asks for, from its config and token; or the reason to refuse it. */
+  #channelFromJoin(m: Message, joinRef: string): Channel | string {
     const config = isObject(m.payload.config) ? m.payload.config : {};
     const broadcast = isObject(config.broadcast) ? config.broadcast : {};
     const presence = isObject(config.presence) ? config.presence : {};
-    const isPrivate = truthy(config.private);
-    const presenceEnabled = presence.enabled === undefined ? true : truthy(presence.enabled);
     const rawBindings = Array.isArray(config.postgres_changes) ? config.postgres_changes.filter(isObject) : [];
 
     const token = channelToken(m.payload.access_token ?? m.payload.user_token, this.apikey);
     const checked = checkToken(token, this.hub.keys);
-    if (!checked.ok) return fail(checked.reason);
+    if (!checked.ok) return checked.reason;
 
-    const channel = new Channel(this, m.topic, joinRef, isPrivate, checked.claims, token);
+    const channel = new Channel(this, m.topic, joinRef, truthy(config.private), checked.claims, token);
     channel.broadcastSelf = truthy(broadcast.self);
     channel.broadcastAck = truthy(broadcast.ack);
-    channel.presenceEnabled = presenceEnabled;
+    channel.presenceEnabled = presence.enabled === undefined ? true : truthy(presence.enabled);
     channel.presenceKey = typeof presence.key === 'string' && presence.key !== '' ? presence.key : crypto.randomUUID();
-    channel.bindings = rawBindings.map((b) => ({ ...(b as object), id: bindingId(b) }) as PgBinding);
+    channel.bindings = rawBindings.map((b) => ({ ...b, id: bindingId(b) }) as PgBinding);
+    return channel;
+  }
 
+  /** Joins the channel; null when joined (or superseded), else the reason to refuse it with. */
+  async #join(channel: Channel, m: Message, joinRef: string): Promise<string | null> {
+    const isPrivate = channel.isPrivate;
+    const presenceEnabled = channel.presenceEnabled;
     if (isPrivate) {
       const wanted: Extension[] = presenceEnabled ? ['broadcast', 'presence'] : ['broadcast'];
       const readable = await channelAccess(this.hub.db, channel.subTopic, channel.claims, wanted, 'read');
-      if (this.#superseded(m.topic, joinRef)) return;
-      if (readable.size === 0) return fail(REASON.unauthorized(channel.subTopic));
+      if (this.#superseded(m.topic, joinRef)) return null;
+      if (readable.size === 0) return REASON.unauthorized(channel.subTopic);
     }
 
     // Subscribe before replying: once the client sees SUBSCRIBED, every later commit reaches it.
-    const subscribed = await this.hub.pg.subscribe(channel);
+    let subscribed: SubscribeResult;
+    try {
+      subscribed = await this.hub.pg.subscribe(channel);
+    } catch (error) {
+      this.hub.release(channel);
+      throw error;
+    }
     if (this.#superseded(m.topic, joinRef)) {
       this.hub.release(channel);
-      return;
+      return null;
     }
     this.channels.set(m.topic, channel);
     this.hub.groups.add(channel);
@@ -182,10 +238,11 @@ export class RealtimeSocket implements SocketLike {
       else channel.system('postgres_changes', 'error', subscribed.message);
     }
     this.#scheduleExpiry(channel);
+    return null;
   }
 
   #superseded(topic: string, joinRef: string): boolean {
-    return this.#closed || this.#latestJoin.get(topic) !== joinRef;
+    return this.#closed || this.#joining.get(topic) !== joinRef;
   }
 
   // ── phx_leave ─────────────────────────────────────────────────────────────────────────────────────────
@@ -216,7 +273,9 @@ export class RealtimeSocket implements SocketLike {
     if (!checked.ok) return this.shutdown(channel, checked.systemMessage);
     channel.token = token;
     channel.claims = checked.claims;
+    // forget write permissions of the old token, including checks still under way for it
     channel.writeAccess.clear();
+    channel.pendingWrite.clear();
     if (channel.isPrivate) {
       const wanted: Extension[] = channel.presenceEnabled ? ['broadcast', 'presence'] : ['broadcast'];
       const readable = await channelAccess(this.hub.db, channel.subTopic, channel.claims, wanted, 'read');
@@ -280,13 +339,20 @@ export class RealtimeSocket implements SocketLike {
     let pending = channel.pendingWrite.get(extension);
     if (!pending) {
       const token = channel.token;
-      pending = channelAccess(this.hub.db, channel.subTopic, channel.claims, [extension], 'write').then((granted) => {
-        const ok = granted.has(extension);
-        if (channel.token === token) channel.writeAccess.set(extension, ok);
-        channel.pendingWrite.delete(extension);
-        return ok;
-      });
-      channel.pendingWrite.set(extension, pending);
+      const check: Promise<boolean> = channelAccess(this.hub.db, channel.subTopic, channel.claims, [extension], 'write').then(
+        (granted) => {
+          const ok = granted.has(extension);
+          if (channel.token === token) channel.writeAccess.set(extension, ok);
+          if (channel.pendingWrite.get(extension) === check) channel.pendingWrite.delete(extension);
+          return ok;
+        },
+        (error: unknown) => {
+          if (channel.pendingWrite.get(extension) === check) channel.pendingWrite.delete(extension);
+          throw error;
+        },
+      );
+      pending = check;
+      channel.pendingWrite.set(extension, check);
     }
     return pending;
   }
@@ -303,6 +369,8 @@ export class RealtimeSocket implements SocketLike {
     if (event === 'track') {
       const meta = m.payload.payload;
       if (!isObject(meta)) return channel.reply(m.ref, 'error', { reason: REASON.trackPayloadNotMap });
+      // every member of the group receives this meta in each presence_state: it is held to the broadcast limit
+      if (JSON.stringify(meta).length > LIMITS.maxPayloadBytes) return channel.reply(m.ref, 'error', { reason: REASON.payloadTooLarge });
       if (channel.isPrivate && !(await this.#mayWrite(channel, 'presence'))) return channel.reply(m.ref, 'error', {});
       if (channel.closed) return;
       if (!channel.presenceEnabled) {
