@@ -8,7 +8,9 @@
  *   G7  GRANT ALL on every table at the first request      → connection.rlsState = 'active' (private field)
  *   G10 timestamps/numerics not as PostgREST prints them   → parsers in db/database.ts
  *   G11 no lock around the shared PGlite session           → installSessionLock() (replaces connection.kysely)
+ *   —   PGlite's parameter serialiser throws on JSON objects → queryWithSerialiserFallback()
  *   G12 every expected DB error logged with a stack        → quietExpectedDbErrors()
+ *   —   SQLSTATEs lite has no rule for answer 500 "SUP"     → installPostgrestStatuses() (23514, P0001, 53*, …)
  *   —   ~14 sequential round trips per request on PostgreSQL → installPipelining()
  *   G3  no /auth/v1/admin/*                                → admin-api.ts, in front of lite
  *   G5/G6/G8 auth.email(), usage on auth, platform objects → db/bootstrap.sql
@@ -28,6 +30,7 @@ import { PostgresJSDialect } from 'kysely-postgres-js';
 import type { Database } from '../db/database.ts';
 import type { Mutex } from '../db/mutex.ts';
 import { verifyHS256 } from '../jwt.ts';
+import { dbError, postgrestStatus } from '../rest/postgrest-errors.ts';
 import { LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from '../keys.ts';
 
 export interface LiteOptions {
@@ -41,6 +44,8 @@ interface LiteConnection {
   kysely: Kysely<unknown>;
   rlsState?: 'unknown' | 'active' | 'inactive';
   clearSchemaCache(): Promise<void>;
+  /** lite's hook from a driver error to the one its REST error mapper reads; the base class returns it as is. */
+  normalizeDbError(error: unknown): unknown;
 }
 
 export type LiteApp = App;
@@ -54,6 +59,8 @@ export async function createLiteApp(db: Database, options: LiteOptions): Promise
   );
   assertInternal(connection.kysely instanceof Kysely, 'connection.kysely');
   assertInternal(typeof connection.clearSchemaCache === 'function', 'connection.clearSchemaCache()');
+  assertInternal(typeof connection.normalizeDbError === 'function', 'connection.normalizeDbError()');
+  installPostgrestStatuses(connection);
   if (db.sessionLock) installSessionLock(connection, db.sessionLock);
   else installPipelining(connection);
 
@@ -113,10 +120,10 @@ export async function apiKeyResolver(key: string) {
  * serialises a single connection. Our own code takes the same lock through `Database`.
  */
 function installSessionLock(connection: LiteConnection, lock: Mutex): void {
-  const pg = connection.driver as { query(sql: string, params: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }> };
+  const pg = connection.driver as { query: PgliteQuery };
   const conn: DatabaseConnection = {
     async executeQuery(q) {
-      const r = await pg.query(q.sql, [...q.parameters]);
+      const r = await queryWithSerialiserFallback(pg, q.sql, [...q.parameters]);
       return { rows: r.rows as never[], numAffectedRows: typeof r.affectedRows === 'number' ? BigInt(r.affectedRows) : undefined };
     },
     async *streamQuery() {
@@ -145,6 +152,39 @@ function installSessionLock(connection: LiteConnection, lock: Mutex): void {
     },
   };
   connection.kysely = postgresKysely(driver);
+}
+
+type PgliteQuery = (sql: string, params: unknown[]) => Promise<{ rows: unknown[]; affectedRows?: number }>;
+
+/**
+ * PGlite turns each parameter into text itself, by the type PostgreSQL inferred for it, and throws a plain Error
+ * ("Invalid input for string type") for a value it cannot: a JSON object or array sent for a text column, a
+ * string for a boolean. lite answers that 500. PostgreSQL (postgres.js) and PostgREST take an object for a text
+ * column as its JSON text, so the query is sent once more with objects and arrays as JSON text (the serialiser
+ * failed before anything reached the database, so nothing ran); a value that still does not fit is PostgreSQL's
+ * 22P02, the caller's fault.
+ */
+async function queryWithSerialiserFallback(pg: { query: PgliteQuery }, sql: string, params: unknown[]) {
+  try {
+    return await pg.query(sql, params);
+  } catch (error) {
+    const type = serialiserType(error);
+    if (type === null) throw error;
+    const asJson = params.map((p) => (typeof p === 'object' && p !== null && !(p instanceof Date) && !(p instanceof Uint8Array) ? JSON.stringify(p) : p));
+    try {
+      return await pg.query(sql, asJson);
+    } catch (again) {
+      const still = serialiserType(again);
+      if (still === null) throw again;
+      throw Object.assign(new Error(`invalid input syntax for type ${still}`), { code: '22P02', severity: 'ERROR' });
+    }
+  }
+}
+
+/** The type named by PGlite's serialiser error, or null for any other error. */
+function serialiserType(error: unknown): string | null {
+  if (!(error instanceof Error) || 'code' in error) return null;
+  return /^Invalid input for (\w+) type$/.exec(error.message)?.[1] ?? null;
 }
 
 /**
@@ -245,21 +285,62 @@ function installPipelining(connection: LiteConnection): void {
 }
 
 /**
+ * lite's REST error mapper knows a handful of SQLSTATEs (42501, 23505, 22*, …) and answers every other database
+ * error 500 with code "SUP": a CHECK violation (23514), a plain `raise exception` (P0001), a lock timeout. Its one
+ * door for a full answer chosen elsewhere is PostgREST's own `raise sqlstate 'PGRST'` protocol (message = the
+ * body as JSON, detail = `{status, headers}`), read from what `connection.normalizeDbError()` returns. So every
+ * database error is handed to lite in that form, with PostgREST's status from `postgrestStatus()`, except:
+ *   - 42501, whose status depends on the caller's role, which lite decides exactly as PostgREST does;
+ *   - 42703 and 42883, which lite rewrites into PostgREST's wording (`column posts.x does not exist`) at the
+ *     same status;
+ *   - a real `raise sqlstate 'PGRST'`, which lite already parses.
+ * The result keeps `severity` so quietExpectedDbErrors() still recognises it when lite logs it.
+ */
+function installPostgrestStatuses(connection: LiteConnection): void {
+  const normalize = connection.normalizeDbError.bind(connection);
+  connection.normalizeDbError = (raw: unknown) => {
+    const normalized = normalize(raw);
+    const error = dbError(normalized);
+    if (!error || error.code === 'PGRST' || error.code === '42501' || error.code === '42703') return normalized;
+    const status = postgrestStatus(error.code, { message: error.message, role: 'anon' }); // role only matters for 42501
+    if (error.code === '42883' && status === 404) return normalized;
+    return {
+      code: 'PGRST',
+      severity: (normalized as { severity?: unknown }).severity ?? 'ERROR',
+      message: JSON.stringify({ code: error.code, message: error.message, details: error.details, hint: error.hint }),
+      detail: JSON.stringify({ status, headers: {} }),
+    };
+  };
+}
+
+/**
  * lite `console.error`s every database error raised inside a request, with a stack, including the expected ones
- * (RLS denials, unique violations) that become ordinary 4xx answers. Those are dropped unless logging is `debug`.
+ * (RLS denials, unique violations) that become ordinary 4xx answers, and every malformed `select` or filter.
+ * Those are dropped unless logging is `debug`.
  * Returns a function that restores the previous `console.error`.
  */
 export function quietExpectedDbErrors(enabled: boolean): () => void {
   if (!enabled) return () => {};
   const previous = console.error;
   const filtered = (...args: unknown[]) => {
-    if (args.length === 1 && isDatabaseError(args[0])) return;
+    if (args.length === 1 && (isDatabaseError(args[0]) || isQuerySyntaxError(args[0]))) return;
     previous(...args);
   };
   console.error = filtered;
   return () => {
     if (console.error === filtered) console.error = previous;
   };
+}
+
+/** The parse errors of a malformed `select`/filter/order that lite logs before answering them 400 PGRST100. */
+function isQuerySyntaxError(v: unknown): boolean {
+  if (!(v instanceof Error)) return false;
+  const m = v.message;
+  return (
+    /^Expected .* at position \d+$/.test(m) ||
+    /^"failed to parse [^"]*" \(line \d+, column \d+\)$/.test(m) ||
+    ['Unknown operator', 'Expected identifier', 'Invalid filter', 'Unexpected input', 'Unsupported operator', 'failed to parse'].some((p) => m.includes(p))
+  );
 }
 
 function isDatabaseError(v: unknown): boolean {
@@ -275,7 +356,10 @@ function isDatabaseError(v: unknown): boolean {
  */
 export async function selfTest(app: LiteApp, db: Database): Promise<void> {
   const probe = '_standin_self_test';
-  await db.execScript(`create table public.${probe} (id int primary key); alter table public.${probe} enable row level security;`);
+  await db.execScript(
+    `create table public.${probe} (id int primary key check (id > 0)); alter table public.${probe} enable row level security;
+     grant insert on public.${probe} to service_role;`,
+  );
   try {
     await clearLiteSchemaCache(app);
     const res = await app.fetch(
@@ -289,6 +373,18 @@ export async function selfTest(app: LiteApp, db: Database): Promise<void> {
     );
     assertInternal(!grants!.granted, 'no blanket GRANT at the first request (rlsState)');
     assertInternal(res.status === 401 && body?.code === '42501', `an ungranted table answers 401 42501 to anon (got ${res.status} ${body?.code})`);
+    const check = await app.fetch(
+      new Request(`http://standin.local/rest/v1/${probe}`, {
+        method: 'POST',
+        headers: { apikey: LOCAL_SECRET_KEY, authorization: `Bearer ${LOCAL_SECRET_KEY}`, 'content-type': 'application/json', 'content-profile': 'public' },
+        body: '{"id":-1}',
+      }),
+    );
+    const checkBody = (await check.json().catch(() => null)) as { code?: string } | null;
+    assertInternal(
+      check.status === 400 && checkBody?.code === '23514',
+      `a CHECK violation answers 400 23514 (normalizeDbError → the PGRST raise protocol; got ${check.status} ${checkBody?.code})`,
+    );
     const [helpers] = await db.query<{ ours: boolean }>(
       `select bool_and(prosrc like '%request.jwt.claims%') as ours from pg_proc
         where pronamespace = 'auth'::regnamespace and proname in ('uid', 'role', 'email', 'jwt')`,

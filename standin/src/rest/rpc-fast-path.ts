@@ -7,11 +7,12 @@
  * Everything else (other roles, query parameters, Prefer/Accept variants, overloaded, set-returning or composite
  * functions) is left to lite: `handle()` answers null and the caller passes the request on. The answers follow
  * PostgREST: 200 with the JSON value, 204 for void, errors as `{code, details, hint, message}` with PostgREST's
- * status for the SQLSTATE. The REST contract tests run through both paths.
+ * status for the SQLSTATE (`postgrest-errors.ts`, shared with lite's path). The REST contract tests run through both paths.
  */
 import type { Database } from '../db/database.ts';
 import { verifyHS256 } from '../jwt.ts';
 import type { Claims } from '../keys.ts';
+import { dbError, pgrstRaiseResponse, postgrestResponse, postgrestStatus } from './postgrest-errors.ts';
 
 export interface FastPathKeys {
   jwtSecret: string;
@@ -107,7 +108,8 @@ export class RpcFastPath {
       const value = (result.at(-1)?.[0] as { result: string | null } | undefined)?.result ?? 'null';
       return new Response(value, { status: 200, headers: { ...CORS, 'content-type': 'application/json; charset=utf-8', 'content-range': '*/*' } });
     } catch (error) {
-      return postgrestError(error as PgError);
+      if (!dbError(error)) console.error('[standin] RPC fast path failed:', error);
+      return postgrestError(error);
     }
   }
 
@@ -173,20 +175,10 @@ function literal(value: unknown, type: string): string {
   return quoteLiteral(String(value));
 }
 
-type PgError = Error & { code?: string; detail?: string; hint?: string };
-
-/** PostgREST's SQLSTATE → HTTP table, for a request made as service_role (so 42501 is 403). */
-function postgrestError(error: PgError): Response {
-  const code = error.code ?? 'XX000';
-  let status = 400;
-  if (code === '23503' || code === '23505') status = 409;
-  else if (code === '25006') status = 405;
-  else if (code === '42883' || code === '42P01') status = 404;
-  else if (code === '42501') status = 403;
-  else if (code === 'P0001') status = 400;
-  else if (/^PT\d{3}$/.test(code)) status = Number(code.slice(2));
-  else if (code.startsWith('08') || code.startsWith('53')) status = 503;
-  else if (/^(XX|40|57|58|F0|HV|P0|54|55)/.test(code)) status = 500;
-  const body = JSON.stringify({ code, details: error.detail ?? null, hint: error.hint ?? null, message: error.message });
-  return new Response(body, { status, headers: { ...CORS, 'content-type': 'application/json; charset=utf-8' } });
+/** A failed call, answered as PostgREST answers it for a request made as service_role. */
+function postgrestError(error: unknown): Response {
+  // errors without a SQLSTATE are the stand-in's own (a lost connection, a driver bug): generic, logged by the caller
+  const db = dbError(error) ?? { code: 'XX000', message: 'Internal error', details: null, hint: null };
+  if (db.code === 'PGRST') return pgrstRaiseResponse(db, CORS);
+  return postgrestResponse(postgrestStatus(db.code, { message: db.message, role: 'service_role' }), db, CORS);
 }
