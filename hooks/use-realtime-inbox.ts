@@ -10,39 +10,31 @@
  *   inbox.status          // 'live' | 'connecting' | 'reconnecting' | 'polling' | 'offline'
  *   inbox.actions.send(conversationId, { body: 'Hola' })
  */
-import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useId, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { RealtimeChannel, RealtimePostgresChangesPayload } from '@supabase/supabase-js';
 import type { BrowserClient } from '@/lib/supabase/client';
 import { connectionStatus, jittered, type ConnectionStatus } from '@/lib/realtime/connection-status';
-import { catchUpFilter, catchUpWindow, type CatchUpWindow } from '@/lib/realtime/cursor';
-import { emptyInbox, inboxReducer, localId, type InboxState } from '@/lib/realtime/inbox-reducer';
+import { catchUpWindow } from '@/lib/realtime/cursor';
+import { DiagnosticsRecorder, type InboxDiagnostics } from '@/lib/realtime/diagnostics';
+import { emptyInbox, inboxReducer, type InboxState } from '@/lib/realtime/inbox-reducer';
+import { conversationsById, missingContacts, readCatchUp, searchConversationIds, threadPage } from '@/lib/realtime/inbox-queries';
+import { optimisticReply, postReply, retryInput, type SendInput } from '@/lib/realtime/replies';
+import { Backoff, serialRunner, type SerialRunner } from '@/lib/realtime/serial';
+import { useResume } from '@/hooks/use-resume';
 import type { ContactRow, ConversationRow, InboxMessage, MessageRow, ReadRow } from '@/lib/realtime/types';
 
-export const THREAD_PAGE = 50;
+export { THREAD_PAGE } from '@/lib/realtime/inbox-queries';
+export type { InboxDiagnostics } from '@/lib/realtime/diagnostics';
+export type { SendInput } from '@/lib/realtime/replies';
 const MARK_READ_INTERVAL_MS = 1000;
-const CATCH_UP_PAGE = 1000;
 /** How long a join waits for the server to confirm its change stream before catching up anyway. */
 const STREAM_CONFIRM_TIMEOUT_MS = 2000;
-/** At most this many pages per catch-up; past it, loaded threads are refetched when opened. */
-const CATCH_UP_PAGES = 10;
 
 export interface InboxSnapshot {
   conversations: ConversationRow[];
   contacts: ContactRow[];
   reads: ReadRow[];
   messages?: MessageRow[];
-}
-
-export type SendInput = { body: string } | { template: { contentSid: string; variables: Record<string, string>; preview: string } };
-
-export interface InboxDiagnostics {
-  channelStates: Array<{ status: string; at: number; error?: string }>;
-  lastEventAt: number | null;
-  events: number;
-  catchUps: Array<{ reason: string; at: number; rows: number; ms: number; error?: string }>;
-  polls: number;
-  /** Webhook-to-screen: the message row's created_at (database clock) to its arrival here. */
-  latencies: Array<{ messageId: string; ms: number; via: 'realtime' | 'catch-up' }>;
 }
 
 export interface UseRealtimeInboxOptions {
@@ -65,141 +57,53 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
   useLayoutEffect(() => {
     stateRef.current = state;
   }, [state]);
-  const handlers = useRef({ onInbound });
-  useEffect(() => {
-    handlers.current = { onInbound };
-  });
+  // the latest callback, without re-subscribing the channel when the parent passes a new function
+  const inboundArrived = useEffectEvent((message: MessageRow) => onInbound?.(message));
 
   const instance = useId();
-  /** Channel re-creations since the last SUBSCRIBED (for backoff). */
-  const rejoins = useRef(0);
+  /** Delay before re-creating a channel the server closed; reset on SUBSCRIBED. */
+  const [rejoin] = useState(() => new Backoff());
   const [generation, setGeneration] = useState(0);
   const [subscribed, setSubscribed] = useState(false);
   const [everSubscribed, setEverSubscribed] = useState(false);
   const [downSince, setDownSince] = useState<number | null>(() => Date.now());
-  const [online, setOnline] = useState(() => (typeof navigator === 'undefined' ? true : navigator.onLine));
   const [now, setNow] = useState(() => Date.now());
-  const diagnostics = useRef<InboxDiagnostics>({ channelStates: [], lastEventAt: null, events: 0, catchUps: [], polls: 0, latencies: [] });
-
-  const [mountedAt] = useState(() => Date.now());
-  const noteLatency = useCallback((row: MessageRow, via: 'realtime' | 'catch-up') => {
-    const d = diagnostics.current;
-    if (row.direction !== 'inbound' || d.latencies.some((l) => l.messageId === row.id)) return;
-    // catch-up also brings what was written before this page opened: that is history, not latency
-    if (via === 'catch-up' && Date.parse(row.created_at) < mountedAt) return;
-    d.latencies.push({ messageId: row.id, ms: Date.now() - Date.parse(row.created_at), via });
-    if (d.latencies.length > 500) d.latencies.splice(0, d.latencies.length - 500);
-  }, [mountedAt]);
+  const [diagnostics] = useState(() => new DiagnosticsRecorder());
 
   /** Contacts the inbox does not know yet (a new customer wrote). */
   const fetchContacts = useCallback(
     async (conversations: ConversationRow[]) => {
-      const known = stateRef.current.contacts;
-      const missing = [...new Set(conversations.map((c) => c.contact_id).filter((id) => !known[id]))];
-      if (missing.length === 0) return;
-      const { data } = await supabase.from('contacts').select('*').eq('distributor_id', distributorId).in('id', missing);
-      if (data) dispatch({ type: 'contacts', rows: data });
-    },
-    [supabase, distributorId],
-  );
-
-  // ── catch-up reads, paged forward so a long gap is read to its end (up to a cap) ───────────────────────
-  const pagedMessages = useCallback(
-    async (window: CatchUpWindow) => {
-      const data: MessageRow[] = [];
-      let after: number | null = null;
-      for (let page = 0; page < CATCH_UP_PAGES; page++) {
-        let query = supabase.from('messages').select('*').eq('distributor_id', distributorId).or(catchUpFilter(window));
-        if (after !== null) query = query.gt('seq', after);
-        // no client-side retries: polling is the retry, and a backed-off retry would stall it for seconds
-        const res = await query.order('seq', { ascending: true }).limit(CATCH_UP_PAGE).retry(false);
-        if (res.error) return { data: null, error: res.error, complete: false };
-        data.push(...res.data);
-        if (res.data.length < CATCH_UP_PAGE) return { data, error: null, complete: true };
-        after = res.data.at(-1)!.seq;
-      }
-      return { data, error: null, complete: false };
-    },
-    [supabase, distributorId],
-  );
-  const pagedConversations = useCallback(
-    async (since: string | null) => {
-      const data: ConversationRow[] = [];
-      let from = since ?? '1970-01-01T00:00:00Z';
-      for (let page = 0; page < CATCH_UP_PAGES; page++) {
-        const res = await supabase
-          .from('conversations')
-          .select('*')
-          .eq('distributor_id', distributorId)
-          .gte('updated_at', from)
-          .order('updated_at', { ascending: true })
-          .order('id', { ascending: true })
-          .limit(CATCH_UP_PAGE)
-          .retry(false);
-        if (res.error) return { data: null, error: res.error, complete: false };
-        data.push(...res.data);
-        if (res.data.length < CATCH_UP_PAGE) return { data, error: null, complete: true };
-        const last = res.data.at(-1)!.updated_at;
-        if (last === res.data[0]!.updated_at) return { data, error: null, complete: false }; // a page of one instant: stop
-        from = last; // the next page re-reads this instant's rows; the reducer merges them
-      }
-      return { data, error: null, complete: false };
+      const rows = await missingContacts(supabase, distributorId, conversations, stateRef.current.contacts);
+      if (rows.length > 0) dispatch({ type: 'contacts', rows });
     },
     [supabase, distributorId],
   );
 
   // ── catch-up: one at a time; a request while one runs schedules exactly one more ────────────────────
-  const catchUpState = useRef<{ running: Promise<void> | null; again: boolean }>({ running: null, again: false });
-  const catchUp = useCallback(
-    (reason: string): Promise<void> => {
-      const cs = catchUpState.current;
-      if (cs.running) {
-        cs.again = true;
-        return cs.running;
-      }
-      const run = async () => {
+  const [catchUpRunner] = useState(() => serialRunner<string>());
+  const catchUpOnce = useCallback(
+      async (reason: string) => {
         const started = performance.now();
-        const window = catchUpWindow(stateRef.current.cursor);
         let rows = 0;
         try {
-          // no client-side retries: polling is the retry, and a backed-off retry would stall it for seconds
-          const [messages, conversations, reads, contacts] = await Promise.all([
-            pagedMessages(window),
-            pagedConversations(window.updatedSince),
-            supabase.from('conversation_reads').select('*').eq('user_id', userId).eq('distributor_id', distributorId).retry(false),
-            // contacts edited since (names, notes); new customers' contacts come with their conversations
-            window.updatedSince
-              ? supabase.from('contacts').select('*').eq('distributor_id', distributorId).gte('updated_at', window.updatedSince).limit(1000).retry(false)
-              : Promise.resolve({ data: [] as ContactRow[], error: null }),
-          ]);
-          const error = messages.error ?? conversations.error ?? reads.error ?? contacts.error;
-          if (error || !messages.data || !conversations.data || !reads.data || !contacts.data) throw new Error(error?.message ?? 'catch-up failed');
-          dispatch({ type: 'contacts', rows: contacts.data });
-          rows = messages.data.length + conversations.data.length;
-          dispatch({ type: 'conversations', rows: conversations.data });
-          dispatch({ type: 'messages', rows: messages.data });
+          const { messages, conversations, reads, contacts } = await readCatchUp(supabase, distributorId, userId, catchUpWindow(stateRef.current.cursor));
+          dispatch({ type: 'contacts', rows: contacts });
+          rows = messages.rows.length + conversations.rows.length;
+          dispatch({ type: 'conversations', rows: conversations.rows });
+          dispatch({ type: 'messages', rows: messages.rows });
           // more changed than a catch-up reads (a long night offline): loaded threads fetch again when opened
           if (!messages.complete || !conversations.complete) dispatch({ type: 'historyReset' });
-          dispatch({ type: 'reads', rows: reads.data });
-          for (const m of messages.data) noteLatency(m, 'catch-up');
-          await fetchContacts(conversations.data);
-          diagnostics.current.catchUps.push({ reason, at: Date.now(), rows, ms: Math.round(performance.now() - started) });
+          dispatch({ type: 'reads', rows: reads });
+          for (const m of messages.rows) diagnostics.latency(m, 'catch-up');
+          await fetchContacts(conversations.rows);
+          diagnostics.catchUp({ reason, rows, ms: Math.round(performance.now() - started) });
         } catch (error) {
-          diagnostics.current.catchUps.push({ reason, at: Date.now(), rows, ms: Math.round(performance.now() - started), error: (error as Error).message });
+          diagnostics.catchUp({ reason, rows, ms: Math.round(performance.now() - started), error: (error as Error).message });
         }
-        if (diagnostics.current.catchUps.length > 200) diagnostics.current.catchUps.splice(0, 100);
-      };
-      cs.running = (async () => {
-        do {
-          cs.again = false;
-          await run();
-        } while (cs.again);
-        cs.running = null;
-      })();
-      return cs.running;
-    },
-    [supabase, distributorId, userId, fetchContacts, noteLatency, pagedMessages, pagedConversations],
+      },
+    [supabase, distributorId, userId, fetchContacts, diagnostics],
   );
+  const catchUp = useCallback((reason: string): Promise<void> => catchUpRunner(catchUpOnce, reason), [catchUpRunner, catchUpOnce]);
 
   // ── the channel ──────────────────────────────────────────────────────────────────────────────────────
   useEffect(() => {
@@ -207,15 +111,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
     let channel: RealtimeChannel | null = null;
     let streamConfirmed = false;
     let awaiting: ReturnType<typeof setTimeout> | null = null;
-    const mark = (status: string, error?: string) => {
-      const d = diagnostics.current;
-      d.channelStates.push({ status, at: Date.now(), error });
-      if (d.channelStates.length > 100) d.channelStates.splice(0, 50);
-    };
-    const seen = () => {
-      diagnostics.current.events++;
-      diagnostics.current.lastEventAt = Date.now();
-    };
+    const seen = () => diagnostics.event();
     (async () => {
       // realtime-js only sends a token in the join if it already holds one: make sure it does
       await supabase.realtime.setAuth();
@@ -233,8 +129,8 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
           }
           dispatch({ type: 'messages', rows: [p.new] });
           if (p.eventType === 'INSERT' && p.new.direction === 'inbound') {
-            noteLatency(p.new, 'realtime');
-            handlers.current.onInbound?.(p.new);
+            diagnostics.latency(p.new, 'realtime');
+            inboundArrived(p.new);
           }
         })
         .on('postgres_changes', { event: '*', schema: 'public', table: 'conversations', filter }, (p: RealtimePostgresChangesPayload<ConversationRow>) => {
@@ -264,9 +160,9 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
         })
         .subscribe((status, error) => {
           if (disposed) return;
-          mark(status, error?.message);
+          diagnostics.channel(status, error?.message);
           if (status === 'SUBSCRIBED') {
-            rejoins.current = 0;
+            rejoin.reset();
             setSubscribed(true);
             setEverSubscribed(true);
             setDownSince(null);
@@ -286,10 +182,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
             setDownSince((d) => d ?? Date.now());
             // closed by the server (token expired, access revoked): realtime-js will not rejoin it, so we do,
             // backing off (1 s, 2 s, 4 s … 30 s, with jitter); polling covers the gap meanwhile
-            if (status === 'CLOSED') {
-              const delay = jittered(Math.min(30_000, 1000 * 2 ** rejoins.current++));
-              setTimeout(() => !disposed && setGeneration((g) => g + 1), delay);
-            }
+            if (status === 'CLOSED') setTimeout(() => !disposed && setGeneration((g) => g + 1), rejoin.next());
           }
         });
     })();
@@ -298,7 +191,14 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       if (awaiting) clearTimeout(awaiting);
       if (channel) void supabase.removeChannel(channel);
     };
-  }, [supabase, distributorId, userId, instance, generation, catchUp, fetchContacts, noteLatency]);
+  }, [supabase, distributorId, userId, instance, generation, rejoin, catchUp, fetchContacts, diagnostics]);
+
+  // ── coming back: visible tab, page restored from the back-forward cache, network back ───────────────
+  const { online } = useResume((reason) => {
+    void supabase.auth.getSession(); // refreshes the token if it is about to expire
+    if (!supabase.realtime.isConnected()) supabase.realtime.connect();
+    void catchUp(reason);
+  });
 
   // ── status, and the clock that moves 'reconnecting' to 'polling' ────────────────────────────────────
   const status: ConnectionStatus = connectionStatus({ subscribed, everSubscribed, downSince, online, now, graceMs });
@@ -316,7 +216,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
     let timer: ReturnType<typeof setTimeout>;
     const tick = async () => {
       if (stopped) return;
-      diagnostics.current.polls++;
+      diagnostics.poll();
       await catchUp('poll');
       if (!stopped) timer = setTimeout(tick, jittered(pollIntervalMs));
     };
@@ -325,110 +225,40 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       stopped = true;
       clearTimeout(timer);
     };
-  }, [status, catchUp, pollIntervalMs]);
+  }, [status, catchUp, pollIntervalMs, diagnostics]);
 
-  // ── coming back: visible tab, page restored from the back-forward cache, network back ───────────────
-  useEffect(() => {
-    const resume = (reason: string) => {
-      void supabase.auth.getSession(); // refreshes the token if it is about to expire
-      if (!supabase.realtime.isConnected()) supabase.realtime.connect();
-      void catchUp(reason);
-    };
-    const onVisible = () => document.visibilityState === 'visible' && resume('visible');
-    const onPageShow = (e: PageTransitionEvent) => e.persisted && resume('pageshow');
-    const onOnline = () => {
-      setOnline(true);
-      resume('online');
-    };
-    const onOffline = () => setOnline(false);
-    document.addEventListener('visibilitychange', onVisible);
-    window.addEventListener('pageshow', onPageShow);
-    window.addEventListener('online', onOnline);
-    window.addEventListener('offline', onOffline);
-    return () => {
-      document.removeEventListener('visibilitychange', onVisible);
-      window.removeEventListener('pageshow', onPageShow);
-      window.removeEventListener('online', onOnline);
-      window.removeEventListener('offline', onOffline);
-    };
-  }, [supabase, catchUp]);
-
-  const readMarks = useRef<Record<string, { running: Promise<void> | null; again: boolean; last: number }>>({});
+  const readMarks = useRef<Record<string, SerialRunner>>({});
 
   // ── actions ──────────────────────────────────────────────────────────────────────────────────────────
   const actions = useMemo(() => {
+    const history = (conversationId: string, page: { rows: MessageRow[]; complete: boolean }) =>
+      dispatch({ type: 'history', conversationId, rows: page.rows, complete: page.complete });
     const loadThread = async (conversationId: string) => {
       if (stateRef.current.history[conversationId]?.loaded) return;
-      const { data, error } = await supabase
-        .from('messages')
-        .select('*')
-        .eq('distributor_id', distributorId)
-        .eq('conversation_id', conversationId)
-        .order('seq', { ascending: false })
-        .limit(THREAD_PAGE);
-      if (error) throw new Error(error.message);
-      dispatch({ type: 'history', conversationId, rows: data, complete: data.length < THREAD_PAGE });
-    };
-    /** A conversation outside the first snapshot (a deep link to an old one), with its contact. */
-    const loadConversation = async (conversationId: string): Promise<boolean> => {
-      // this distributor's only: a member of two teams must not pull the other team's conversation in here
-      const { data, error } = await supabase.from('conversations').select('*').eq('distributor_id', distributorId).eq('id', conversationId).maybeSingle();
-      if (error || !data) return false;
-      dispatch({ type: 'conversations', rows: [data] });
-      await fetchContacts([data]);
-      return true;
-    };
-    /** Conversations found by a search but older than the snapshot, with their contacts. */
-    const loadConversations = async (ids: string[]) => {
-      const missing = ids.filter((id) => !stateRef.current.conversations[id]).slice(0, 200);
-      if (missing.length === 0) return;
-      const { data, error } = await supabase.from('conversations').select('*').eq('distributor_id', distributorId).in('id', missing);
-      if (error || !data) return;
-      dispatch({ type: 'conversations', rows: data });
-      await fetchContacts(data);
+      history(conversationId, await threadPage(supabase, distributorId, conversationId));
     };
     const loadOlder = async (conversationId: string) => {
       const oldest = Object.values(stateRef.current.messages)
         .filter((m) => m.conversation_id === conversationId && !m.local)
         .reduce((min, m) => Math.min(min, m.seq), Number.MAX_SAFE_INTEGER);
-      const { data, error } = await supabase
-        .from('messages')
-        .select('*')
-        .eq('distributor_id', distributorId)
-        .eq('conversation_id', conversationId)
-        .lt('seq', oldest)
-        .order('seq', { ascending: false })
-        .limit(THREAD_PAGE);
-      if (error) throw new Error(error.message);
-      dispatch({ type: 'history', conversationId, rows: data, complete: data.length < THREAD_PAGE });
+      history(conversationId, await threadPage(supabase, distributorId, conversationId, oldest));
     };
+    /** Conversations outside the first snapshot (a deep link, search hits), with their contacts. */
+    const loadConversations = async (ids: string[]): Promise<ConversationRow[]> => {
+      const rows = await conversationsById(supabase, distributorId, ids.filter((id) => !stateRef.current.conversations[id]));
+      if (rows.length === 0) return rows;
+      dispatch({ type: 'conversations', rows });
+      await fetchContacts(rows);
+      return rows;
+    };
+    const loadConversation = async (conversationId: string): Promise<boolean> =>
+      Boolean(stateRef.current.conversations[conversationId]) || (await loadConversations([conversationId])).length > 0;
     const send = async (conversationId: string, input: SendInput, reuseClientMsgId?: string) => {
       const clientMsgId = reuseClientMsgId ?? crypto.randomUUID();
-      const nowIso = new Date().toISOString();
-      const body = 'body' in input ? input.body : input.template.preview;
-      const optimistic: InboxMessage = {
-        id: localId(clientMsgId), seq: 0, conversation_id: conversationId, distributor_id: distributorId, direction: 'outbound', body, media: [],
-        message_type: 'text', metadata: {}, twilio_sid: null, client_msg_id: clientMsgId, status: 'queued', error_code: null, error_message: null,
-        sent_by: userId, content_sid: 'template' in input ? input.template.contentSid : null, content_variables: 'template' in input ? input.template.variables : null,
-        created_at: nowIso, updated_at: nowIso, status_updated_at: nowIso, local: { state: 'sending' },
-      };
-      dispatch({ type: 'optimistic', message: optimistic });
-      try {
-        const res = await fetch(`/api/conversations/${conversationId}/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(
-            'body' in input
-              ? { client_msg_id: clientMsgId, body: input.body }
-              : { client_msg_id: clientMsgId, template: { content_sid: input.template.contentSid, variables: input.template.variables } },
-          ),
-        });
-        const json = (await res.json().catch(() => ({}))) as { message?: MessageRow; error?: { message?: string; details?: { message?: MessageRow } } };
-        if (res.ok && json.message) dispatch({ type: 'messages', rows: [json.message] });
-        else dispatch({ type: 'optimisticFailed', clientMsgId, error: json.error?.message ?? `Sending failed (${res.status}).`, row: json.error?.details?.message ?? null });
-      } catch {
-        dispatch({ type: 'optimisticFailed', clientMsgId, error: 'No connection: the message was not sent.' });
-      }
+      dispatch({ type: 'optimistic', message: optimisticReply({ conversationId, distributorId, userId, clientMsgId, input }) });
+      const outcome = await postReply(conversationId, clientMsgId, input);
+      if (outcome.ok) dispatch({ type: 'messages', rows: [outcome.row] });
+      else dispatch({ type: 'optimisticFailed', clientMsgId, error: outcome.error, row: outcome.row });
     };
     /**
      * Sends a failed message again. One that never got a server row keeps its client_msg_id: if the first
@@ -437,10 +267,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
      */
     const retry = async (message: InboxMessage) => {
       if (message.local) dispatch({ type: 'messageDeleted', id: message.id });
-      const input: SendInput = message.content_sid
-        ? { template: { contentSid: message.content_sid, variables: (message.content_variables as Record<string, string> | null) ?? {}, preview: message.body } }
-        : { body: message.body };
-      await send(message.conversation_id, input, message.local ? (message.client_msg_id ?? undefined) : undefined);
+      await send(message.conversation_id, retryInput(message), message.local ? (message.client_msg_id ?? undefined) : undefined);
     };
     /**
      * Marks a conversation read up to its newest message. At most one call per conversation per second: a busy
@@ -451,23 +278,11 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       const conversation = stateRef.current.conversations[conversationId];
       const read = stateRef.current.reads[conversationId];
       if (!conversation || (read && read.read_inbound_count >= conversation.inbound_count && read.last_read_seq >= (conversation.last_message_seq ?? 0))) return Promise.resolve();
-      const slot = (readMarks.current[conversationId] ??= { running: null, again: false, last: 0 });
-      if (slot.running) {
-        slot.again = true;
-        return slot.running;
-      }
-      slot.running = (async () => {
-        do {
-          slot.again = false;
-          const wait = slot.last + MARK_READ_INTERVAL_MS - Date.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          slot.last = Date.now();
-          const { data, error } = await supabase.rpc('mark_conversation_read', { p_conversation_id: conversationId });
-          if (!error && data) dispatch({ type: 'reads', rows: [data as ReadRow] });
-        } while (slot.again);
-        slot.running = null;
-      })();
-      return slot.running;
+      const runner = (readMarks.current[conversationId] ??= serialRunner({ minIntervalMs: MARK_READ_INTERVAL_MS }));
+      return runner(async () => {
+        const { data, error } = await supabase.rpc('mark_conversation_read', { p_conversation_id: conversationId });
+        if (!error && data) dispatch({ type: 'reads', rows: [data as ReadRow] });
+      }, undefined);
     };
     const updateConversation = async (conversationId: string, patch: { assignee_id?: string | null; status?: 'open' | 'closed' }) => {
       const { data, error } = await supabase.from('conversations').update(patch).eq('id', conversationId).select('*').single();
@@ -479,16 +294,10 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       if (error) throw new Error(error.message);
       dispatch({ type: 'contacts', rows: [data] });
     };
-    const searchMessages = async (query: string): Promise<Set<string>> => {
-      const q = query.trim();
-      if (q.length < 2) return new Set();
-      const pattern = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-      const { data } = await supabase.from('messages').select('conversation_id').eq('distributor_id', distributorId).ilike('body', pattern).limit(500);
-      return new Set((data ?? []).map((r) => r.conversation_id));
-    };
+    const searchMessages = (query: string): Promise<Set<string>> => searchConversationIds(supabase, distributorId, query);
     return {
       loadConversation,
-      loadConversations,
+      loadConversations: async (ids: string[]) => void (await loadConversations(ids)),
       loadThread,
       loadOlder,
       send,
@@ -507,7 +316,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
   }, [supabase, distributorId, userId, catchUp, fetchContacts]);
 
   /** Diagnostics are counters, not state: read them when showing them (the diagnostics page ticks). */
-  const readDiagnostics = useCallback((): InboxDiagnostics => diagnostics.current, []);
+  const readDiagnostics = useCallback((): InboxDiagnostics => diagnostics.data, [diagnostics]);
 
   return { state, status, readDiagnostics, actions };
 }

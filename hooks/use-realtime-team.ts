@@ -13,7 +13,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RealtimeChannel } from '@supabase/supabase-js';
 import type { BrowserClient } from '@/lib/supabase/client';
-import { jittered } from '@/lib/realtime/connection-status';
+import { Backoff } from '@/lib/realtime/serial';
 import { teammatesFrom, typingIn, typingPrune, typingReceived, typingStopped, type PresenceMeta, type Teammate, type TypingState } from '@/lib/realtime/team';
 
 export interface UseRealtimeTeamOptions {
@@ -51,8 +51,8 @@ export function useRealtimeTeam({
   const meta = useRef<PresenceMeta>({ name: me.name, viewing, online_at: new Date().toISOString() });
   const presenceTimer = useRef<{ last: number; pending: ReturnType<typeof setTimeout> | null }>({ last: 0, pending: null });
   const lastTyping = useRef(0);
-  /** Channel re-creations since the last SUBSCRIBED (for backoff). */
-  const rejoins = useRef(0);
+  /** Delay before re-creating a channel the server closed; reset on SUBSCRIBED. */
+  const [rejoin] = useState(() => new Backoff());
 
   const track = useCallback(() => {
     const channel = channelRef.current;
@@ -97,7 +97,7 @@ export function useRealtimeTeam({
         .subscribe((status) => {
           if (disposed) return;
           if (status === 'SUBSCRIBED') {
-            rejoins.current = 0;
+            rejoin.reset();
             setJoined(true);
             channelRef.current = channel;
             track(); // after every (re)join: the server forgot us when the socket went
@@ -106,7 +106,7 @@ export function useRealtimeTeam({
             channelRef.current = null;
             // closed by the server (token expired, access revoked): realtime-js will not rejoin it, so we do,
             // backing off (1 s, 2 s, 4 s … 30 s, with jitter)
-            if (status === 'CLOSED') setTimeout(() => !disposed && setGeneration((g) => g + 1), jittered(Math.min(30_000, 1000 * 2 ** rejoins.current++)));
+            if (status === 'CLOSED') setTimeout(() => !disposed && setGeneration((g) => g + 1), rejoin.next());
           }
         });
     })();
@@ -118,7 +118,7 @@ export function useRealtimeTeam({
       p.pending = null;
       if (channel) void supabase.removeChannel(channel);
     };
-  }, [supabase, distributorId, me.id, offlineGraceMs, typingTtlMs, track, generation]);
+  }, [supabase, distributorId, me.id, offlineGraceMs, typingTtlMs, track, generation, rejoin]);
 
   // what I look at, shared within the presence budget
   useEffect(() => {
