@@ -10,9 +10,13 @@ import { parseConfig, type StandinOptions } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { bootstrap, migrate } from './db/migrate.ts';
 import { isAdminPath, handleAdminRequest } from './lite/admin-api.ts';
+import { checkAuthRequest, finishAuthResponse } from './lite/auth-guard.ts';
+import { inCallersShape } from './lite/auth-responses.ts';
+import { neverThrows } from './lite/never-throws.ts';
 import { clearLiteSchemaCache, createLiteApp, finishLiteSetup, quietExpectedDbErrors, selfTest } from './lite/adapter.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import type { RealtimeOptions } from './realtime/hub.ts';
+import { checkRestRequest, finishRestResponse } from './rest/rest-guard.ts';
 import { RpcFastPath } from './rest/rpc-fast-path.ts';
 import { listen } from './server.ts';
 import { LOCAL_ANON_JWT, LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY, LOCAL_SERVICE_ROLE_JWT } from './keys.ts';
@@ -59,12 +63,19 @@ export async function startStandin(
     const liteFetch = (request: Request) => app.fetch(request);
     const server = await listen(
       {
-        api: async (request) => {
+        api: neverThrows(async (request) => {
           // a browser's preflight is answered here for every path: lite routes OPTIONS on /rest/v1/rpc/* to the function
           if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method')) return preflight(request);
-          if (isAdminPath(new URL(request.url).pathname)) return handleAdminRequest(request, db, liteFetch);
-          return (await rpcFastPath.handle(request)) ?? liteFetch(request);
-        },
+          const { pathname } = new URL(request.url);
+          if (isAdminPath(pathname)) return inCallersShape(request, await handleAdminRequest(request, db, liteFetch));
+          if (pathname.startsWith('/auth/v1')) {
+            const checked = await checkAuthRequest(request);
+            return checked instanceof Response ? checked : finishAuthResponse(checked, await liteFetch(checked));
+          }
+          const checked = await checkRestRequest(request);
+          if (checked instanceof Response) return checked;
+          return finishRestResponse((await rpcFastPath.handle(checked)) ?? (await liteFetch(checked)));
+        }),
         realtime,
         health: () => ({ name: 'switchboard-standin', status: 'ok', realtime: realtime.stats() }),
       },

@@ -7,6 +7,7 @@
 import type { Database } from '../db/database.ts';
 import { signHS256, verifyHS256 } from '../jwt.ts';
 import { LOCAL_JWT_SECRET, LOCAL_SECRET_KEY } from '../keys.ts';
+import { ADMIN_USER, ADMIN_USER_DELETE, readGoParams, type GoParams } from './auth-guard.ts';
 import { authError, authJson } from './auth-responses.ts';
 
 type Fetch = (request: Request) => Promise<Response>;
@@ -40,12 +41,12 @@ export async function handleAdminRequest(request: Request, db: Database, liteFet
   try {
     if (!id) {
       if (request.method === 'GET') return await listUsers(url, db, liteFetch);
-      if (request.method === 'POST') return await createUser(await readBody(request), db, liteFetch);
+      if (request.method === 'POST') return await withBody(request, ADMIN_USER, (attrs) => createUser(attrs, db, liteFetch));
     } else {
       if (!UUID.test(id)) return authError(404, 'user_not_found', 'User not found');
       if (request.method === 'GET') return await getUser(id, liteFetch);
-      if (request.method === 'PUT') return await updateUser(id, await readBody(request), db, liteFetch);
-      if (request.method === 'DELETE') return await deleteUser(id, await readBody(request), db);
+      if (request.method === 'PUT') return await withBody(request, ADMIN_USER, (attrs) => updateUser(id, attrs, db, liteFetch));
+      if (request.method === 'DELETE') return await withBody(request, ADMIN_USER_DELETE, (attrs) => deleteUser(id, attrs, db), true);
     }
     return authError(405, 'method_not_allowed', `${request.method} is not supported here`);
   } catch (error) {
@@ -196,16 +197,18 @@ class BadRequest extends Error {
   }
 }
 
-async function readBody(request: Request): Promise<UserAttributes> {
-  const text = await request.text();
-  if (!text.trim()) return {};
-  try {
-    const body = JSON.parse(text) as unknown;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not an object');
-    return body as UserAttributes;
-  } catch {
-    throw new BadRequest('bad_json', 'Could not parse request body as JSON');
-  }
+/**
+ * Runs `handle` on the body decoded as GoTrue decodes it (`readGoParams`: typed fields, 1 MB cap), or answers
+ * GoTrue's 400/413 for a body it would refuse.
+ */
+async function withBody(
+  request: Request,
+  params: GoParams,
+  handle: (attrs: UserAttributes) => Promise<Response>,
+  allowEmpty = false,
+): Promise<Response> {
+  const attrs = await readGoParams(request, params, allowEmpty);
+  return attrs instanceof Response ? attrs : handle(attrs as UserAttributes);
 }
 
 function optionalString(v: unknown, name: string): string | undefined {

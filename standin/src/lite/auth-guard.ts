@@ -1,0 +1,277 @@
+/**
+ * `/auth/v1` bodies as GoTrue reads them, before lite sees them. GoTrue decodes each body with Go's
+ * `json.Unmarshal` into a typed struct (`retrieveRequestParams`), so a caller's malformed shape is a 400
+ * `bad_json` and every field the handler reads has its type. lite reads the parsed JSON as it comes: `null`,
+ * `{"email": 1}` or `{"email": {"$ne": 1}}` reach `.toLowerCase()` and answer 500. Here:
+ *   - a body over GoTrue's 1 MB cap is 413 `request_entity_too_large`, unread past the cap;
+ *   - a body that is not JSON goes to lite as it came (lite answers GoTrue's `bad_json` for those);
+ *   - JSON goes through `decodeGoParams()` (Go's rules for the route's struct) and lite gets the decoded
+ *     struct, re-serialised: known fields only, each of its Go type, `null`s dropped as Go leaves them unset;
+ *   - `/logout` loses its body (GoTrue never reads it; lite would, and fail on `null`), and its `?scope=` is
+ *     checked as GoTrue checks it.
+ * Requests lite refuses before reading the body (no or bad API key, no or bad token on the user routes) pass
+ * untouched, so they are refused in the order GoTrue refuses them.
+ */
+import { verifyHS256 } from '../jwt.ts';
+import { bracketPastDepth } from '../rest/json-depth.ts';
+import { LOCAL_JWT_SECRET } from '../keys.ts';
+import { apiKeyResolver } from './adapter.ts';
+import { gotrueError, gotrueUnexpectedFailure } from './auth-responses.ts';
+
+/** GoTrue's `limitRequestBody(1 << 20)` on every route. */
+export const MAX_AUTH_BODY_BYTES = 1 << 20;
+
+type GoType = 'string' | 'bool' | 'map';
+
+/** A Go params struct: its name (for Go's error text) and its JSON fields. */
+export interface GoParams {
+  struct: string;
+  fields: Readonly<Record<string, GoType>>;
+}
+
+const params = (struct: string, fields: Record<string, GoType>): GoParams => ({ struct, fields });
+const PKCE = { code_challenge: 'string', code_challenge_method: 'string' } as const;
+
+// The structs of supabase/auth's internal/api handlers that lite implements.
+export const SIGNUP = params('SignupParams', { email: 'string', phone: 'string', password: 'string', data: 'map', channel: 'string', ...PKCE });
+export const PASSWORD_GRANT = params('PasswordGrantParams', { email: 'string', phone: 'string', password: 'string' });
+export const REFRESH_TOKEN_GRANT = params('RefreshTokenGrantParams', { refresh_token: 'string' });
+export const PKCE_GRANT = params('PKCEGrantParams', { auth_code: 'string', code_verifier: 'string' });
+export const OTP = params('OtpParams', { email: 'string', phone: 'string', create_user: 'bool', data: 'map', channel: 'string', ...PKCE });
+export const MAGIC_LINK = params('MagicLinkParams', { email: 'string', data: 'map', ...PKCE });
+export const VERIFY = params('VerifyParams', { type: 'string', token: 'string', token_hash: 'string', email: 'string', phone: 'string', redirect_to: 'string' });
+export const RECOVER = params('RecoverParams', { email: 'string', ...PKCE });
+export const RESEND = params('ResendConfirmationParams', { type: 'string', email: 'string', phone: 'string', ...PKCE });
+export const USER_UPDATE = params('UserUpdateParams', {
+  email: 'string', password: 'string', current_password: 'string', nonce: 'string', data: 'map', app_metadata: 'map',
+  phone: 'string', channel: 'string', ...PKCE,
+});
+export const ADMIN_USER = params('AdminUserParams', {
+  id: 'string', aud: 'string', role: 'string', email: 'string', phone: 'string', password: 'string', password_hash: 'string',
+  email_confirm: 'bool', phone_confirm: 'bool', user_metadata: 'map', app_metadata: 'map', ban_duration: 'string',
+});
+export const ADMIN_USER_DELETE = params('adminUserDeleteParams', { should_soft_delete: 'bool' });
+
+/** The grant types lite implements, by `?grant_type=`. */
+const GRANTS: Readonly<Record<string, GoParams>> = { password: PASSWORD_GRANT, refresh_token: REFRESH_TOKEN_GRANT, pkce: PKCE_GRANT };
+/** Routes behind GoTrue's requireAuthentication: the token is checked before the body is read. */
+const USER_ROUTES = new Set(['/user', '/logout', '/reauthenticate']);
+
+type Route = { kind: 'params'; params: GoParams } | { kind: 'ignore-body' } | { kind: 'refuse'; response: Response } | { kind: 'pass' };
+
+function routeOf(request: Request, path: string, url: URL): Route {
+  const method = request.method;
+  if (method === 'POST' && path === '/token') {
+    const grant = GRANTS[url.searchParams.get('grant_type') ?? ''];
+    // GoTrue picks the grant before reading the body; lite knows no other grant (id_token, web3 are GoTrue's)
+    return grant
+      ? { kind: 'params', params: grant }
+      : { kind: 'refuse', response: gotrueError(request, 400, 'invalid_credentials', 'unsupported_grant_type') };
+  }
+  if (method === 'POST' && path === '/logout') return { kind: 'ignore-body' };
+  if (method === 'PUT' && path === '/user') return { kind: 'params', params: USER_UPDATE };
+  if (method === 'POST') {
+    const p = { '/signup': SIGNUP, '/otp': OTP, '/magiclink': MAGIC_LINK, '/verify': VERIFY, '/recover': RECOVER, '/resend': RESEND }[path];
+    if (p) return { kind: 'params', params: p };
+  }
+  return { kind: 'pass' };
+}
+
+/**
+ * What an `/auth/v1` request lite serves becomes before lite: a refusal, or the request with its body checked
+ * and decoded. (The admin routes are the stand-in's own and decode with `readGoParams()`.)
+ */
+export async function checkAuthRequest(request: Request): Promise<Request | Response> {
+  const url = new URL(request.url);
+  const path = url.pathname.slice('/auth/v1'.length);
+  if (request.method === 'OPTIONS') return request;
+  if (!(await hasValidApiKey(request))) return request; // lite answers "No API key found" / "Invalid API key"
+  if (USER_ROUTES.has(path)) {
+    const refusal = checkUserToken(request);
+    if (refusal === 'lite-refuses') return request;
+    if (refusal) return refusal;
+  }
+  if (request.method === 'GET' || request.method === 'HEAD') return request;
+  const route = routeOf(request, path, url);
+  if (route.kind === 'refuse') return route.response;
+  if (route.kind === 'ignore-body') {
+    await request.body?.cancel();
+    const scope = url.searchParams.get('scope') ?? '';
+    if (!['', 'global', 'local', 'others'].includes(scope)) {
+      return gotrueError(request, 400, 'validation_failed', `Unsupported logout scope ${JSON.stringify(scope)}`);
+    }
+    return rebuild(request, null);
+  }
+  const body = await readCapped(request);
+  if (body === 'too-large') return tooLarge(request);
+  if (route.kind === 'pass') return rebuild(request, body);
+  const decoded = decodeGoParams(new TextDecoder().decode(body), route.params);
+  if (decoded.kind === 'not-json') return rebuild(request, body); // lite words Go's syntax errors
+  if (decoded.kind === 'error') return gotrueError(request, 400, 'bad_json', `Could not parse request body as JSON: ${decoded.message}`);
+  return rebuild(request, JSON.stringify(decoded.value));
+}
+
+/**
+ * A body read for the stand-in's own admin routes with GoTrue's rules: the decoded struct, or GoTrue's answer
+ * (413, 400 bad_json). `allowEmpty` is adminUserDelete's "only parse a non-empty body".
+ */
+export async function readGoParams(request: Request, p: GoParams, allowEmpty = false): Promise<Record<string, unknown> | Response> {
+  const body = await readCapped(request);
+  if (body === 'too-large') return tooLarge(request);
+  const text = new TextDecoder().decode(body);
+  if (allowEmpty && text === '') return {};
+  const decoded = decodeGoParams(text, p);
+  if (decoded.kind === 'value') return decoded.value;
+  const message = decoded.kind === 'error' ? decoded.message : goSyntaxError(text);
+  return gotrueError(request, 400, 'bad_json', `Could not parse request body as JSON: ${message}`);
+}
+
+export type Decoded =
+  | { kind: 'value'; value: Record<string, unknown> }
+  | { kind: 'error'; message: string }
+  /** JSON.parse refused it: Go's syntax error text is lite's business (it words them as Go does). */
+  | { kind: 'not-json' };
+
+/**
+ * `json.Unmarshal(body, &params)` for a flat struct of strings, bools and `map[string]interface{}`:
+ *   - an empty body is "unexpected end of JSON input"; too deep (MAX_JSON_DEPTH) is Go's max-depth error;
+ *   - `null` leaves the struct (and a field) unset; any other non-object is "cannot unmarshal <kind> into Go
+ *     value of type api.<Struct>";
+ *   - keys match fields exactly, else case-insensitively (Go's rule), the last one wins; unknown keys are dropped;
+ *   - a value of the wrong kind is "cannot unmarshal <kind> into Go struct field <Struct>.<field> of type <T>"
+ *     (the first one in the body, as Go reports it).
+ */
+export function decodeGoParams(text: string, p: GoParams): Decoded {
+  if (text.trim() === '') return { kind: 'error', message: 'unexpected end of JSON input' };
+  const tooDeep = bracketPastDepth(text); // Go allows 10,000 levels; see MAX_JSON_DEPTH for why the stand-in allows fewer
+  if (tooDeep) return { kind: 'error', message: `invalid character '${tooDeep}' exceeded max depth` };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { kind: 'not-json' };
+  }
+  if (parsed === null) return { kind: 'value', value: {} };
+  if (kindOf(parsed) !== 'object') return { kind: 'error', message: `json: cannot unmarshal ${kindOf(parsed)} into Go value of type api.${p.struct}` };
+  const fields = Object.keys(p.fields);
+  const value: Record<string, unknown> = {};
+  let firstError: string | null = null;
+  for (const [key, v] of Object.entries(parsed as Record<string, unknown>)) {
+    const field = fields.find((f) => f === key) ?? fields.find((f) => f.toLowerCase() === key.toLowerCase());
+    if (!field || v === null) continue;
+    const type = p.fields[field]!;
+    if (kindOf(v) !== GO_KIND[type]) {
+      firstError ??= `json: cannot unmarshal ${kindOf(v)} into Go struct field ${p.struct}.${field} of type ${GO_TYPE_NAME[type]}`;
+      continue;
+    }
+    value[field] = v;
+  }
+  return firstError ? { kind: 'error', message: firstError } : { kind: 'value', value };
+}
+
+const GO_KIND: Readonly<Record<GoType, string>> = { string: 'string', bool: 'bool', map: 'object' };
+const GO_TYPE_NAME: Readonly<Record<GoType, string>> = { string: 'string', bool: 'bool', map: 'map[string]interface {}' };
+
+/** A JSON value's kind, in the words of Go's UnmarshalTypeError. */
+function kindOf(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'object' ? 'object' : typeof v; // string, number
+}
+
+/** Go's wording for the JSON syntax errors a client most often makes (for the admin routes, which lite does not word). */
+function goSyntaxError(text: string): string {
+  const first = text.trimStart()[0];
+  if (first === undefined) return 'unexpected end of JSON input';
+  if (!'{["-0123456789tfn'.includes(first)) return `invalid character '${first}' looking for beginning of value`;
+  return 'unexpected end of JSON input';
+}
+
+/** The request body, or 'too-large' past the cap (a declared Content-Length is trusted for that, not for less). */
+async function readCapped(request: Request, cap = MAX_AUTH_BODY_BYTES): Promise<Uint8Array<ArrayBuffer> | 'too-large'> {
+  if (Number(request.headers.get('content-length') ?? 0) > cap) {
+    await request.body?.cancel();
+    return 'too-large';
+  }
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel();
+      return 'too-large';
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+function tooLarge(request: Request): Response {
+  return gotrueError(request, 413, 'request_entity_too_large', `Request body too large (max ${MAX_AUTH_BODY_BYTES} bytes)`);
+}
+
+/** The same request with another body (the length header recomputed from it). */
+function rebuild(request: Request, body: Uint8Array<ArrayBuffer> | string | null): Request {
+  const headers = new Headers(request.headers);
+  headers.delete('content-length');
+  return new Request(request.url, { method: request.method, headers, body, signal: request.signal });
+}
+
+async function hasValidApiKey(request: Request): Promise<boolean> {
+  const key = request.headers.get('apikey') ?? new URL(request.url).searchParams.get('apikey');
+  return key !== null && (await apiKeyResolver(key)) !== null;
+}
+
+/**
+ * On the routes behind requireAuthentication GoTrue checks the token before the body. lite checks it too, but a
+ * well-formed token signed with another algorithm (`alg: none`, HS512, RS256) escapes its checks as a 401
+ * "requires a valid Bearer token"; GoTrue refuses it as any unverifiable token: 403 bad_jwt. Any other bad or
+ * missing token: 'lite-refuses' (the request goes to lite untouched, which answers as GoTrue does).
+ */
+function checkUserToken(request: Request): Response | 'lite-refuses' | null {
+  const token = /^Bearer (\S+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
+  if (!token || token.startsWith('sb_')) return 'lite-refuses';
+  const verified = verifyHS256(token, LOCAL_JWT_SECRET);
+  if (verified.ok) return null;
+  const alg = headerAlg(token);
+  if (alg !== null && alg !== 'HS256') {
+    return gotrueError(request, 403, 'bad_jwt', `invalid JWT: unable to parse or verify signature, token signature is invalid: signing method ${alg} is invalid`);
+  }
+  return 'lite-refuses';
+}
+
+/** The `alg` of a three-part token's header, or null if the header is not JSON with a string `alg`. */
+function headerAlg(token: string): string | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts.some((p) => p === '')) return null;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
+    const alg = (header as { alg?: unknown } | null)?.alg;
+    return typeof alg === 'string' ? alg : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * lite's answer as GoTrue would give it: its 500 `{"error":"server_error"}` (and Hono's plain-text 500) become
+ * GoTrue's `unexpected_failure`, without detail. Other answers pass untouched, unread.
+ */
+export async function finishAuthResponse(request: Request, response: Response): Promise<Response> {
+  if (response.status < 500) return response;
+  const body = (await response.clone().json().catch(() => null)) as Record<string, unknown> | null;
+  if (body && typeof body.error_code === 'string') return response; // already GoTrue's shape (a deliberate 5xx)
+  if (body && typeof body.code === 'string' && response.headers.has('x-supabase-api-version')) return response;
+  await response.body?.cancel();
+  return gotrueUnexpectedFailure(request);
+}
