@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { STATIC_SECURITY_HEADERS } from './lib/security-headers';
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
@@ -10,6 +11,10 @@ const nextConfig: NextConfig = {
   compress: false,
   // Node-only packages loaded at runtime rather than bundled.
   serverExternalPackages: ['ws', 'twilio'],
+  // Pages and API routes alike; each page's Content-Security-Policy (with its nonce) comes from proxy.ts.
+  async headers() {
+    return [{ source: '/:path*', headers: [...STATIC_SECURITY_HEADERS] }];
+  },
 };
 
 export default nextConfig;

@@ -8,6 +8,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { usePathname, useRouter } from 'next/navigation';
+import type { PublicEnv } from '@/lib/env.public';
 import { createClient } from '@/lib/supabase/client';
 import { isUuid } from '@/lib/uuid';
 import { contactName, unreadCount } from '@/lib/realtime/inbox-reducer';
@@ -49,8 +50,13 @@ export function useInbox(): InboxContextValue {
   return value;
 }
 
-export function InboxProvider({ viewer, bootstrap, children }: { viewer: InboxViewer; bootstrap: InboxBootstrap; children: ReactNode }) {
-  const [supabase] = useState(() => createClient());
+/**
+ * `env` comes from the server layout as a prop, not from the root layout's inline script: a document Next renders
+ * in the browser (its error document for a notFound() in a page) never runs that script, and the props travel
+ * in the RSC payload whichever way the page is rendered.
+ */
+export function InboxProvider({ env, viewer, bootstrap, children }: { env: PublicEnv; viewer: InboxViewer; bootstrap: InboxBootstrap; children: ReactNode }) {
+  const [supabase] = useState(() => createClient(env));
   const pathname = usePathname();
   const router = useRouter();
   const routerRef = useRef(router);

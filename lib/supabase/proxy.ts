@@ -1,17 +1,33 @@
 import { createServerClient } from '@supabase/ssr';
 import { NextResponse, type NextRequest } from 'next/server';
 import { publicEnv } from '@/lib/env.public';
+import { contentSecurityPolicy, createNonce, NONCE_HEADER, STATIC_SECURITY_HEADERS } from '@/lib/security-headers';
+import { serverCookieOptions } from '@/lib/supabase/cookie-options';
 
 const PUBLIC_PATHS = ['/login'];
 
 /**
- * Refreshes the session cookie before any page renders (Server Components cannot write cookies), and sends
- * visitors without a session to /login, remembering where they were going.
+ * Runs before every page: gives the page its Content-Security-Policy with a fresh nonce, refreshes the session
+ * cookie (Server Components cannot write cookies), and sends visitors without a session to /login, remembering
+ * where they were going.
  */
 export async function updateSession(request: NextRequest) {
-  let response = NextResponse.next({ request });
   const { NEXT_PUBLIC_SUPABASE_URL, NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY } = publicEnv();
+  const nonce = createNonce();
+  const csp = contentSecurityPolicy({
+    nonce,
+    supabaseUrl: NEXT_PUBLIC_SUPABASE_URL,
+    dev: process.env.NODE_ENV === 'development',
+    https: (process.env.PUBLIC_BASE_URL ?? '').startsWith('https:'),
+  });
+  // Next takes the nonce for its own scripts from the request's CSP header; x-nonce is for ours. Set (not
+  // appended), so a client cannot bring its own.
+  request.headers.set(NONCE_HEADER, nonce);
+  request.headers.set('content-security-policy', csp);
+
+  let response = NextResponse.next({ request });
   const supabase = createServerClient(NEXT_PUBLIC_SUPABASE_URL, NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY, {
+    cookieOptions: serverCookieOptions(),
     cookies: {
       getAll: () => request.cookies.getAll(),
       setAll(cookiesToSet, headers) {
@@ -32,19 +48,41 @@ export async function updateSession(request: NextRequest) {
     const url = request.nextUrl.clone();
     url.pathname = '/login';
     url.search = pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + search)}`;
-    return withCookies(NextResponse.redirect(url), response);
+    return secured(withCookies(NextResponse.redirect(url), response), csp);
   }
   if (signedIn && pathname === '/login') {
     const url = request.nextUrl.clone();
     url.pathname = '/inbox';
     url.search = '';
-    return withCookies(NextResponse.redirect(url), response);
+    return secured(withCookies(NextResponse.redirect(url), response), csp);
   }
-  return response;
+  if (!decodable(pathname)) {
+    // Next cannot decode such a path into a dynamic segment (`/inbox/%E0%A4%A`) and would answer a bare 500:
+    // it is simply not a page of ours
+    const notFound = NextResponse.rewrite(new URL('/_not-found', request.url), { request });
+    return secured(withCookies(notFound, response), csp);
+  }
+  return secured(response, csp);
+}
+
+function decodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A redirect must carry the refreshed cookies too, or the browser keeps the stale session. */
 function withCookies(target: NextResponse, source: NextResponse): NextResponse {
   for (const cookie of source.cookies.getAll()) target.cookies.set(cookie);
   return target;
+}
+
+/** Every answer of the proxy, page or redirect, carries the security headers. */
+function secured(response: NextResponse, csp: string): NextResponse {
+  response.headers.set('Content-Security-Policy', csp);
+  for (const { key, value } of STATIC_SECURITY_HEADERS) response.headers.set(key, value);
+  return response;
 }

@@ -3,6 +3,7 @@ import { createServerClient, parseCookieHeader } from '@supabase/ssr';
 import { createClient as createBearerClient } from '@supabase/supabase-js';
 import type { Database } from '@/types/database';
 import { publicEnv } from '@/lib/env.public';
+import { serverCookieOptions } from '@/lib/supabase/cookie-options';
 
 /**
  * A Supabase client acting as the caller of an API route: the browser's session cookie, or an
@@ -19,6 +20,7 @@ export function createClient(request: Request) {
     });
   }
   return createServerClient<Database>(url, key, {
+    cookieOptions: serverCookieOptions(),
     cookies: {
       getAll: () => parseCookieHeader(request.headers.get('cookie') ?? '').map((c) => ({ name: c.name, value: c.value ?? '' })),
       setAll: () => {},

@@ -6,6 +6,7 @@ import { InboxProvider } from '@/components/inbox/inbox-provider';
 import { Toasts } from '@/components/inbox/toasts';
 import { getViewer } from '@/lib/data/members';
 import { loadInbox } from '@/lib/data/inbox';
+import { publicEnv } from '@/lib/env.public';
 
 /**
  * Everything under /inbox shares one live inbox: the layout loads the first snapshot as the signed-in member
@@ -29,6 +30,7 @@ export default async function InboxLayout({ children }: { children: ReactNode })
   const bootstrap = await loadInbox(viewer.distributor.id, viewer.userId);
   return (
     <InboxProvider
+      env={publicEnv()}
       viewer={{ userId: viewer.userId, email: viewer.email, displayName: viewer.displayName, distributor: viewer.distributor }}
       bootstrap={bootstrap}
     >
