@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isoTimestamp, numericValue } from './values.ts';
+import { isoTimestamp, numericValue, serializeBoolean, serializeText } from './values.ts';
 
 describe('isoTimestamp', () => {
   test('formats timestamptz the way to_json does', () => {
@@ -21,5 +21,22 @@ describe('numericValue', () => {
     expect(numericValue('1.50')).toBe(1.5);
     expect(numericValue('-3')).toBe(-3);
     expect(numericValue('NaN')).toBe('NaN');
+  });
+});
+
+describe('serializeText', () => {
+  test('sends a JSON object or array for a text parameter as its JSON text (as PostgREST stores it)', () => {
+    expect(serializeText({ a: [1, 'x'] })).toBe('{"a":[1,"x"]}');
+    expect(serializeText([1, 2])).toBe('[1,2]');
+    expect(serializeText('plain')).toBe('plain');
+    expect(serializeText(42)).toBe('42');
+  });
+});
+
+describe('serializeBoolean', () => {
+  test('sends booleans as t/f and anything else as text for PostgreSQL to accept or refuse', () => {
+    expect(serializeBoolean(true)).toBe('t');
+    expect(serializeBoolean(false)).toBe('f');
+    expect(serializeBoolean('perhaps')).toBe('perhaps');
   });
 });

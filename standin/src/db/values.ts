@@ -18,7 +18,7 @@ export function numericValue(text: string): number | string {
   return Number.isFinite(n) ? n : text; // NaN and ±Infinity stay strings, as to_json prints them
 }
 
-export const OID = { int8: 20, json: 114, numeric: 1700, timestamp: 1114, timestamptz: 1184, jsonb: 3802 } as const;
+export const OID = { bool: 16, int8: 20, text: 25, json: 114, bpchar: 1042, varchar: 1043, numeric: 1700, timestamp: 1114, timestamptz: 1184, jsonb: 3802 } as const;
 
 /** PGlite `parsers` (by type oid). */
 export const pgliteParsers = {
@@ -30,9 +30,14 @@ export const pgliteParsers = {
 /**
  * postgres.js `types` with the same behaviour. json/jsonb also pass strings through: lite hands RPC arguments
  * over already serialised, and its own serializer would encode them a second time (a jsonb *string* holding
- * the JSON, instead of the object PostgREST passes).
+ * the JSON, instead of the object PostgREST passes). A JSON object or array sent for a text column is stored as
+ * its JSON text, as PostgREST stores it (postgres.js would store "[object Object]"), and a string for a boolean
+ * is PostgreSQL's to read.
  */
 export const postgresTypes = {
+  text: { to: OID.text, from: [OID.text, OID.varchar, OID.bpchar], serialize: serializeText, parse: (v: string) => v },
+  // postgres.js sends anything but `true` as false; a string goes to PostgreSQL, which reads 'yes' and refuses 'perhaps' (22P02)
+  boolean: { to: OID.bool, from: [OID.bool], serialize: serializeBoolean, parse: (v: string) => v === 't' },
   json: { to: OID.json, from: [OID.json], serialize: serializeJson, parse: (v: string) => JSON.parse(v) as unknown },
   jsonb: { to: OID.jsonb, from: [OID.jsonb], serialize: serializeJson, parse: (v: string) => JSON.parse(v) as unknown },
   timestamptz: { to: OID.timestamptz, from: [OID.timestamptz], serialize: serializeTime, parse: isoTimestamp },
@@ -42,6 +47,14 @@ export const postgresTypes = {
 
 function serializeJson(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function serializeText(v: unknown): string {
+  return typeof v === 'object' && v !== null && !(v instanceof Date) && !(v instanceof Uint8Array) ? JSON.stringify(v) : String(v);
+}
+
+export function serializeBoolean(v: unknown): string {
+  return typeof v === 'boolean' ? (v ? 't' : 'f') : String(v);
 }
 
 function serializeTime(v: unknown): string {
