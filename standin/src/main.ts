@@ -48,6 +48,12 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Node ends the process on a promise rejection nobody handled; every request path handles its own (the API
+  // handler answers a generic 500), so one that slips through is a bug to log loudly, not a reason for every
+  // other client's server to go away. (Tests run the stand-in in-process, where vitest reports these instead.)
+  process.on('unhandledRejection', (reason) => {
+    console.error('[standin] BUG: a promise rejection nobody handled (still serving):', reason);
+  });
 }
 
 const HELP = `Usage: npm run stack -- [--port N] [--db memory|<dir>|postgres://…] [--no-seed] [--log silent|info|debug]`;

@@ -129,6 +129,25 @@ describe('shapes and content types', () => {
   });
 });
 
+describe('well-typed values the database cannot hold are the caller’s fault, not a 500', () => {
+  const long = `${'e'.repeat(300)}@example.test`;
+  const admin = { apikey: LOCAL_SECRET_KEY, authorization: `Bearer ${LOCAL_SECRET_KEY}` };
+
+  test.each([
+    ['signup, an email over 255 bytes', '/signup', { email: long, password: 'hunter22' }, {}, 'validation_failed', 'An email address is too long'],
+    ['signup, a NUL in the email', '/signup', { email: 'nul\u0000@example.test', password: 'hunter22' }, {}, 'validation_failed', 'Unable to validate email address: invalid format'],
+    ['signup, a NUL in user metadata', '/signup', { email: 'meta-nul@example.test', password: 'hunter22', data: { nick: 'a\u0000b' } }, {}, 'validation_failed', 'data cannot contain a NUL character (\\u0000)'],
+    ['password sign-in, a NUL in the email', '/token?grant_type=password', { email: 'nul\u0000@example.test', password: 'x' }, {}, 'invalid_credentials', 'Invalid login credentials'],
+    ['recover, a NUL in the email', '/recover', { email: 'nul\u0000@example.test' }, {}, 'validation_failed', 'Unable to validate email address: invalid format'],
+    ['admin create, an email over 255 bytes', '/admin/users', { email: long }, admin, 'validation_failed', 'An email address is too long'],
+    ['admin create, a role over varchar(255)', '/admin/users', { email: `role-${Date.now()}@example.test`, role: 'r'.repeat(300) }, admin, 'validation_failed', 'value too long for type character varying(255)'],
+  ] as const)('%s → 400 %s', async (_, path, body, headers, code, msg) => {
+    const res = await send('POST', path, JSON.stringify(body), headers);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ code: 400, error_code: code, msg });
+  });
+});
+
 describe('logout and admin', () => {
   test('logout never reads its body (GoTrue does not); an unsupported scope is 400 validation_failed', async () => {
     const session = await createTestUser('logout-body');

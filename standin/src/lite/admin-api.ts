@@ -8,6 +8,7 @@ import type { Database } from '../db/database.ts';
 import { signHS256, verifyHS256 } from '../jwt.ts';
 import { LOCAL_JWT_SECRET, LOCAL_SECRET_KEY } from '../keys.ts';
 import { ADMIN_USER, ADMIN_USER_DELETE, readGoParams, type GoParams } from './auth-guard.ts';
+import { dbError } from '../rest/postgrest-errors.ts';
 import { authError, authJson } from './auth-responses.ts';
 
 type Fetch = (request: Request) => Promise<Response>;
@@ -51,6 +52,9 @@ export async function handleAdminRequest(request: Request, db: Database, liteFet
     return authError(405, 'method_not_allowed', `${request.method} is not supported here`);
   } catch (error) {
     if (error instanceof BadRequest) return authError(400, error.code, error.message);
+    // a value the column cannot hold (a role longer than varchar(255), …): the caller's, where GoTrue answers 500
+    const db = dbError(error);
+    if (db?.code.startsWith('22')) return authError(400, 'validation_failed', db.message);
     console.error('[standin] admin API failed:', error);
     return authError(500, 'unexpected_failure', 'Unexpected failure');
   }

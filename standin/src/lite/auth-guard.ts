@@ -108,6 +108,8 @@ export async function checkAuthRequest(request: Request): Promise<Request | Resp
   const decoded = decodeGoParams(new TextDecoder().decode(body), route.params);
   if (decoded.kind === 'not-json') return rebuild(request, body); // lite words Go's syntax errors
   if (decoded.kind === 'error') return gotrueError(request, 400, 'bad_json', `Could not parse request body as JSON: ${decoded.message}`);
+  const refused = refuseUnstorable(request, decoded.value, route.params);
+  if (refused) return refused;
   return rebuild(request, JSON.stringify(decoded.value));
 }
 
@@ -121,9 +123,42 @@ export async function readGoParams(request: Request, p: GoParams, allowEmpty = f
   const text = new TextDecoder().decode(body);
   if (allowEmpty && text === '') return {};
   const decoded = decodeGoParams(text, p);
-  if (decoded.kind === 'value') return decoded.value;
+  if (decoded.kind === 'value') return refuseUnstorable(request, decoded.value, p) ?? decoded.value;
   const message = decoded.kind === 'error' ? decoded.message : goSyntaxError(text);
   return gotrueError(request, 400, 'bad_json', `Could not parse request body as JSON: ${message}`);
+}
+
+/** GoTrue's validateEmail limit (bytes). */
+const MAX_EMAIL_BYTES = 255;
+
+/**
+ * Well-typed values the database cannot take, refused as GoTrue refuses them (or, where GoTrue itself fails with
+ * a 500 on the database error, as the caller's fault): an email over 255 bytes ("An email address is too long",
+ * GoTrue's validateEmail; auth.users.email is varchar(255)), and a NUL character anywhere, which neither text
+ * nor jsonb can hold. On the password grant any of it just means no such user.
+ */
+function refuseUnstorable(request: Request, value: Record<string, unknown>, p: GoParams): Response | null {
+  const signIn = p === PASSWORD_GRANT;
+  for (const [field, v] of Object.entries(value)) {
+    const nul = containsNul(v);
+    if (signIn && (nul || (field === 'email' && Buffer.byteLength(v as string) > MAX_EMAIL_BYTES))) {
+      return gotrueError(request, 400, 'invalid_credentials', 'Invalid login credentials');
+    }
+    if (field === 'email' && typeof v === 'string') {
+      if (Buffer.byteLength(v) > MAX_EMAIL_BYTES) return gotrueError(request, 400, 'validation_failed', 'An email address is too long');
+      if (nul) return gotrueError(request, 400, 'validation_failed', 'Unable to validate email address: invalid format');
+    }
+    if (nul) return gotrueError(request, 400, 'validation_failed', `${field} cannot contain a NUL character (\\u0000)`);
+  }
+  return null;
+}
+
+/** Whether a JSON value holds U+0000 in any string, key or value, at any depth. */
+function containsNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (Array.isArray(v)) return v.some(containsNul);
+  if (typeof v === 'object' && v !== null) return Object.entries(v).some(([k, x]) => k.includes('\u0000') || containsNul(x));
+  return false;
 }
 
 export type Decoded =
