@@ -51,6 +51,9 @@ function refusal(status: number, code: string, message: string, details: string 
 /** The request with its JSON body read and checked for depth (and given back to it), or PGRST102. */
 async function checkJsonDepth(request: Request): Promise<Response | Request> {
   if (!request.body || !(request.headers.get('content-type') ?? 'application/json').toLowerCase().includes('json')) return request;
+  // a body shorter than the limit cannot nest past it: the common case (webhook RPCs) is not read twice
+  const length = request.headers.get('content-length');
+  if (length !== null && Number(length) <= MAX_JSON_DEPTH) return request;
   const body = await request.arrayBuffer();
   if (bracketPastDepth(new TextDecoder().decode(body))) {
     return refusal(400, 'PGRST102', 'Empty or invalid json', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
