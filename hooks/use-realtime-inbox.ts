@@ -11,12 +11,12 @@
  *   inbox.actions.send(conversationId, { body: 'Hola' })
  */
 import { useCallback, useEffect, useEffectEvent, useId, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
-import type { RealtimeChannel, RealtimePostgresChangesPayload } from '@supabase/supabase-js';
 import type { BrowserClient } from '@/lib/supabase/client';
 import { connectionStatus, jittered, type ConnectionStatus } from '@/lib/realtime/connection-status';
 import { catchUpWindow } from '@/lib/realtime/cursor';
 import { DiagnosticsRecorder, type InboxDiagnostics } from '@/lib/realtime/diagnostics';
 import { emptyInbox, inboxReducer, type InboxState } from '@/lib/realtime/inbox-reducer';
+import { openInboxChannel, type InboxChannel } from '@/lib/realtime/inbox-channel';
 import { conversationsById, missingContacts, readCatchUp, searchConversationIds, threadPage } from '@/lib/realtime/inbox-queries';
 import { optimisticReply, postReply, retryInput, type SendInput } from '@/lib/realtime/replies';
 import { Backoff, serialRunner, type SerialRunner } from '@/lib/realtime/serial';
@@ -27,8 +27,6 @@ export { THREAD_PAGE } from '@/lib/realtime/inbox-queries';
 export type { InboxDiagnostics } from '@/lib/realtime/diagnostics';
 export type { SendInput } from '@/lib/realtime/replies';
 const MARK_READ_INTERVAL_MS = 1000;
-/** How long a join waits for the server to confirm its change stream before catching up anyway. */
-const STREAM_CONFIRM_TIMEOUT_MS = 2000;
 
 export interface InboxSnapshot {
   conversations: ConversationRow[];
@@ -108,21 +106,14 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
   // ── the channel ──────────────────────────────────────────────────────────────────────────────────────
   useEffect(() => {
     let disposed = false;
-    let channel: RealtimeChannel | null = null;
-    let streamConfirmed = false;
-    let awaiting: ReturnType<typeof setTimeout> | null = null;
-    const seen = () => diagnostics.event();
+    let open: InboxChannel | null = null;
     (async () => {
       // realtime-js only sends a token in the join if it already holds one: make sure it does
       await supabase.realtime.setAuth();
       if (disposed) return;
-      const filter = `distributor_id=eq.${distributorId}`;
-      channel = supabase
-        // wait: servers that support it answer the join only once the change subscriptions exist, so the
-        // catch-up that SUBSCRIBED starts cannot fall into a gap before the stream (older servers ignore it)
-        .channel(`inbox:${distributorId}:${instance}:${nextRun()}`, { config: { postgres_changes_options: { wait: true } } })
-        .on('postgres_changes', { event: '*', schema: 'public', table: 'messages', filter }, (p: RealtimePostgresChangesPayload<MessageRow>) => {
-          seen();
+      open = openInboxChannel(supabase, { topic: `inbox:${distributorId}:${instance}:${nextRun()}`, distributorId, userId }, {
+        message: (p) => {
+          diagnostics.event();
           if (p.eventType === 'DELETE') {
             if (p.old.id) dispatch({ type: 'messageDeleted', id: p.old.id });
             return;
@@ -132,33 +123,23 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
             diagnostics.latency(p.new, 'realtime');
             inboundArrived(p.new);
           }
-        })
-        .on('postgres_changes', { event: '*', schema: 'public', table: 'conversations', filter }, (p: RealtimePostgresChangesPayload<ConversationRow>) => {
-          seen();
+        },
+        conversation: (p) => {
+          diagnostics.event();
           if (p.eventType === 'DELETE') return;
           dispatch({ type: 'conversations', rows: [p.new] });
           void fetchContacts([p.new]);
-        })
-        .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'contacts', filter }, (p: RealtimePostgresChangesPayload<ContactRow>) => {
-          seen();
+        },
+        contact: (p) => {
+          diagnostics.event();
           if (p.eventType === 'UPDATE') dispatch({ type: 'contacts', rows: [p.new] });
-        })
-        .on('postgres_changes', { event: '*', schema: 'public', table: 'conversation_reads', filter: `user_id=eq.${userId}` }, (p: RealtimePostgresChangesPayload<ReadRow>) => {
-          seen();
+        },
+        read: (p) => {
+          diagnostics.event();
           if (p.eventType !== 'DELETE') dispatch({ type: 'reads', rows: [p.new] });
-        })
-        // The catch-up of each join runs once the server confirms the change stream ("Subscribed to
-        // PostgreSQL"), whichever of that and SUBSCRIBED comes first: a server without `wait` subscribes only
-        // after answering the join, and a catch-up run before that could miss a commit in between.
-        .on('system', {}, (p: { extension?: string; status?: string }) => {
-          if (p.extension !== 'postgres_changes' || p.status !== 'ok') return;
-          if (awaiting) {
-            clearTimeout(awaiting);
-            awaiting = null;
-            void catchUp('subscribed');
-          } else streamConfirmed = true;
-        })
-        .subscribe((status, error) => {
+        },
+        ready: () => !disposed && void catchUp('subscribed'),
+        status: (status, error) => {
           if (disposed) return;
           diagnostics.channel(status, error?.message);
           if (status === 'SUBSCRIBED') {
@@ -166,30 +147,19 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
             setSubscribed(true);
             setEverSubscribed(true);
             setDownSince(null);
-            if (streamConfirmed) {
-              streamConfirmed = false;
-              void catchUp('subscribed');
-            } else {
-              // a server that never confirms still gets its catch-up
-              awaiting = setTimeout(() => {
-                awaiting = null;
-                void catchUp('subscribed');
-              }, STREAM_CONFIRM_TIMEOUT_MS);
-            }
-          } else {
-            streamConfirmed = false;
-            setSubscribed(false);
-            setDownSince((d) => d ?? Date.now());
-            // closed by the server (token expired, access revoked): realtime-js will not rejoin it, so we do,
-            // backing off (1 s, 2 s, 4 s … 30 s, with jitter); polling covers the gap meanwhile
-            if (status === 'CLOSED') setTimeout(() => !disposed && setGeneration((g) => g + 1), rejoin.next());
+            return;
           }
-        });
+          setSubscribed(false);
+          setDownSince((d) => d ?? Date.now());
+          // closed by the server (token expired, access revoked): realtime-js will not rejoin it, so we do,
+          // backing off (1 s, 2 s, 4 s … 30 s, with jitter); polling covers the gap meanwhile
+          if (status === 'CLOSED') setTimeout(() => !disposed && setGeneration((g) => g + 1), rejoin.next());
+        },
+      });
     })();
     return () => {
       disposed = true;
-      if (awaiting) clearTimeout(awaiting);
-      if (channel) void supabase.removeChannel(channel);
+      void open?.close();
     };
   }, [supabase, distributorId, userId, instance, generation, rejoin, catchUp, fetchContacts, diagnostics]);
 
