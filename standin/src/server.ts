@@ -52,7 +52,7 @@ export async function listen(handlers: HttpHandlers, host: string, port: number)
 
   // Malformed HTTP (a bad request line, bad headers, a header block too large): 400, then close that socket.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (socket.writable && !(socket as Socket).writableEnded) {
+    if (error.code !== 'ECONNRESET' && socket.writable && !(socket as Socket).writableEnded) {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
       socket.end(httpError(status, { error: http.STATUS_CODES[status] ?? 'Bad Request' }));
     } else {
@@ -103,8 +103,9 @@ export async function listen(handlers: HttpHandlers, host: string, port: number)
           logFailure('a WebSocket close could not be handled', error);
         }
       });
-      // ws reports protocol violations (bad opcodes, a frame over maxPayload: 1009) here, having closed the socket
-      ws.on('error', () => ws.terminate());
+      // ws reports protocol violations (bad opcodes, a frame over maxPayload) here, having already started the
+      // close with their code (1002, 1009): terminating now could cut that close frame off (the peer sees 1006)
+      ws.on('error', () => {});
     });
   }
 

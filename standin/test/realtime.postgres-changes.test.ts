@@ -42,8 +42,9 @@ describe('events', () => {
     const ins = await alice.client.from('fixture_events').insert({ room: r, n: 1, price: 9.5, label: 'one', flag: true, tags: ['a', 'b'], meta: { k: [1, 2] } }).select('id').single();
     const id = ins.data!.id;
     await alice.client.from('fixture_events').update({ n: 2, label: 'two' }).eq('id', id);
-    await alice.client.from('fixture_events').delete().eq('id', id);
+    // RLS is checked by looking the row up after commit: delete it only once the update has been delivered
     const [insert, update] = await inbox.until((c) => c.length >= 2, 10_000, 'insert and update');
+    await alice.client.from('fixture_events').delete().eq('id', id);
     const [del] = (await deletes.until((c) => c.some((d) => (d.old as { id?: number }).id === id), 10_000, 'the delete')).filter((d) => (d.old as { id?: number }).id === id);
     expect(insert).toMatchObject({ eventType: 'INSERT', schema: 'public', table: 'fixture_events', old: {}, errors: null });
     expect(insert!.new).toMatchObject({ id, room: r, n: 1, price: 9.5, label: 'one', flag: true, tags: ['a', 'b'], meta: { k: [1, 2] }, owner_id: alice.id });
