@@ -439,6 +439,10 @@ export class PostgresChanges {
    */
   async #planRowChange(plan: Plan, subs: Iterable<Subscription>): Promise<void> {
     const { change, meta } = plan;
+    // per role, once per change: a table has many subscribers but few roles, and an await per subscriber
+    // costs the whole fan-out a microtask hop each
+    const pkReadable = new Map<string, boolean>();
+    const bypasses = new Map<string, boolean>();
     for (const sub of subs) {
       if (sub.channel.closed) continue;
       if (sub.event !== '*' && sub.event !== change.type) continue;
@@ -448,14 +452,20 @@ export class PostgresChanges {
         continue;
       }
       const role = sub.channel.role;
-      const selectable = await this.catalog.selectable(meta, role);
-      if (!meta.pk.every((c) => selectable.has(c))) {
+      let readable = pkReadable.get(role);
+      if (readable === undefined) {
+        const selectable = await this.catalog.selectable(meta, role);
+        pkReadable.set(role, (readable = meta.pk.every((c) => selectable.has(c))));
+      }
+      if (!readable) {
         plan.candidates.push(sub);
         plan.errors.set(sub, 'Error 401: Unauthorized');
         continue;
       }
       if (!matches(sub.conditions, change.record)) continue;
-      if (!meta.checkFunction || (await this.catalog.bypassesRls(role))) {
+      let bypass = bypasses.get(role);
+      if (bypass === undefined) bypasses.set(role, (bypass = !meta.checkFunction || (await this.catalog.bypassesRls(role))));
+      if (bypass) {
         // no RLS between this subscriber and the row: every row of the table is theirs to see
         if (matches(sub.patterns, change.record)) plan.candidates.push(sub);
         continue;
