@@ -1,4 +1,4 @@
--- Demo data for local development and tests (ARCHITECTURE.md §6). Fixed ids so tests and docs can name rows.
+-- Demo data for local development and tests (the README's demo users). Fixed ids so tests and docs can name rows.
 --   Acme Distribution  whatsapp:+14155550100   ana@acme.test (owner), ben@acme.test (agent)
 --   Bolt Supply        whatsapp:+14155550200   cara@bolt.test (owner)
 -- Every password is password123. Users go straight into auth.users with pgcrypto, as Supabase seeds do.

@@ -1,6 +1,6 @@
 /**
  * The fixed local keys the Supabase CLI prints (`supabase status`), in both forms. They are public and
- * identical on every machine, so one `.env.example` works against the stand-in and against `supabase start`.
+ * identical on every machine, so one `.env.development` works against the stand-in and against `supabase start`.
  * Never use them anywhere but on a developer's own machine.
  */
 export const LOCAL_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';

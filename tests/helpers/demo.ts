@@ -1,4 +1,4 @@
-/** The fixed rows of supabase/seed.sql (ARCHITECTURE.md §6). */
+/** The fixed rows of supabase/seed.sql. */
 export const ACME = { id: '10000000-0000-4000-8000-000000000001', name: 'Acme Distribution', number: '+14155550100' } as const;
 export const BOLT = { id: '10000000-0000-4000-8000-000000000002', name: 'Bolt Supply', number: '+14155550200' } as const;
 

@@ -1,19 +1,19 @@
 /**
- * The only module that knows @supabase/lite's internals. lite 0.10.0 is pinned exactly; every fix for the gaps
- * found in `specs/lite-eval.md` lives here, and `selfTest()` fails the start loudly if an internal this relies
- * on has changed (so an upgrade is a deliberate step gated on the contract tests).
+ * The only module that knows @supabase/lite's internals. lite 0.10.0 is pinned exactly; every fix for what lite
+ * does differently from hosted PostgREST and GoTrue lives here, and `selfTest()` fails the start loudly if an
+ * internal this relies on has changed (so an upgrade is a deliberate step gated on the contract tests).
  *
- * Gaps closed here (numbers from the evaluation):
- *   G2  legacy anon/service_role JWTs as `apikey`        → apiKeyResolver()
- *   G7  GRANT ALL on every table at the first request      → connection.rlsState = 'active' (private field)
- *   G10 timestamps/numerics not as PostgREST prints them   → parsers in db/database.ts
- *   G11 no lock around the shared PGlite session           → installSessionLock() (replaces connection.kysely)
- *   —   PGlite's parameter serialiser throws on JSON objects → queryWithSerialiserFallback()
- *   G12 every expected DB error logged with a stack        → quietExpectedDbErrors()
- *   —   SQLSTATEs lite has no rule for answer 500 "SUP"     → installPostgrestStatuses() (23514, P0001, 53*, …)
- *   —   ~14 sequential round trips per request on PostgreSQL → installPipelining()
- *   G3  no /auth/v1/admin/*                                → admin-api.ts, in front of lite
- *   G5/G6/G8 auth.email(), usage on auth, platform objects → db/bootstrap.sql
+ * What lite lacks or does differently, and where it is fixed:
+ *   legacy anon/service_role JWTs as `apikey`                → apiKeyResolver()
+ *   GRANT ALL on every table at the first request            → connection.rlsState = 'active' (private field)
+ *   timestamps/numerics not as PostgREST prints them         → parsers in db/database.ts
+ *   no lock around the shared PGlite session                 → installSessionLock() (replaces connection.kysely)
+ *   PGlite's parameter serialiser throws on JSON objects     → queryWithSerialiserFallback()
+ *   every expected DB error logged with a stack              → quietExpectedDbErrors()
+ *   SQLSTATEs lite has no rule for answer 500 "SUP"          → installPostgrestStatuses() (23514, P0001, 53*, …)
+ *   ~14 sequential round trips per request on PostgreSQL     → installPipelining()
+ *   no /auth/v1/admin/*                                      → admin-api.ts, in front of lite
+ *   auth.email(), usage on schema auth, platform objects     → db/bootstrap.sql
  */
 import { App } from '@supabase/lite';
 import {

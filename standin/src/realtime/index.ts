@@ -1,5 +1,5 @@
 /**
- * The stand-in's Realtime server, speaking the protocol realtime-js 2.119 speaks (specs/realtime-protocol.md):
+ * The stand-in's Realtime server, speaking the protocol realtime-js 2.119 speaks (docs/architecture.md, "Realtime"):
  * Phoenix sockets with vsn 1.0.0 and 2.0.0, broadcast (JSON and binary), presence, postgres_changes with
  * filters and RLS, private channels authorised by RLS on realtime.messages, and the REST broadcast endpoints.
  * Transport-agnostic: server.ts hands it WebSockets through the `Transport` interface.
