@@ -10,7 +10,6 @@ export interface PublicEnv {
   NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: string;
 }
 
-export const PUBLIC_ENV_KEYS: Array<keyof PublicEnv> = ['NEXT_PUBLIC_SUPABASE_URL', 'NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY'];
 
 declare global {
   interface Window {

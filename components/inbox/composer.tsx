@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ConversationRow, TemplateRow } from '@/lib/realtime/types';
 import { fillTemplate, sessionWindowRemaining } from '@/lib/whatsapp';
-import { useNow } from './conversation-list';
+import { useNow } from '@/hooks/use-now';
 import { useInbox } from './inbox-provider';
 
 function formatRemaining(ms: number): string {

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { contactName, selectConversations, unreadCount, type ConversationFilter } from '@/lib/realtime/inbox-reducer';
 import { formatListTime } from '@/lib/format-time';
+import { useNow } from '@/hooks/use-now';
 import { useInbox } from './inbox-provider';
 
 const FILTERS: Array<{ id: ConversationFilter; label: string }> = [
@@ -127,14 +128,4 @@ export function ConversationList() {
       )}
     </section>
   );
-}
-
-/** The current time, refreshed every `ms` (relative times and countdowns). */
-export function useNow(ms: number): Date {
-  const [now, setNow] = useState(() => new Date());
-  useEffect(() => {
-    const t = setInterval(() => setNow(new Date()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
-  return now;
 }

@@ -18,12 +18,15 @@ const clock = (at: number) => new Date(at).toLocaleTimeString(undefined, { hour1
 export function Diagnostics() {
   const { inbox, team, viewer } = useInbox();
   const [snap, setSnap] = useState<{ d: InboxDiagnostics; now: number } | null>(null);
+  // depends on the reader only (stable for the hook's life), not on `inbox`, a new object on every event:
+  // otherwise each event would restart the one-second tick
+  const { readDiagnostics } = inbox;
   useEffect(() => {
-    const read = () => setSnap({ d: structuredClone(inbox.readDiagnostics()), now: Date.now() });
+    const read = () => setSnap({ d: structuredClone(readDiagnostics()), now: Date.now() });
     read();
     const t = setInterval(read, 1000);
     return () => clearInterval(t);
-  }, [inbox]);
+  }, [readDiagnostics]);
   if (!snap) return null;
   const { d, now } = snap;
   const realtime = d.latencies.filter((l) => l.via === 'realtime').map((l) => l.ms);

@@ -6,7 +6,6 @@ export type ConversationRow = Tables['conversations']['Row'];
 export type ContactRow = Tables['contacts']['Row'];
 export type ReadRow = Tables['conversation_reads']['Row'];
 export type TemplateRow = Tables['message_templates']['Row'];
-export type MemberRow = Tables['distributor_members']['Row'];
 export type MessageStatus = Database['public']['Enums']['message_status'];
 
 /** A message as the inbox holds it: a server row, or a reply not yet confirmed by the server. */

@@ -49,7 +49,6 @@ export const inboundSchema = z
   })
   .passthrough();
 
-export type InboundWebhook = z.infer<typeof inboundSchema>;
 
 export interface InboundMedia {
   url: string;

@@ -14,5 +14,4 @@ export const LOCAL_ANON_JWT =
 export const LOCAL_SERVICE_ROLE_JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU';
 
-export type ApiRole = 'anon' | 'service_role';
 export type Claims = Record<string, unknown> & { role?: string; sub?: string; exp?: number };
