@@ -12,6 +12,8 @@ const noAppCode = {
   group: ['@/*', '**/app/**', '**/lib/**', '**/components/**', '**/hooks/**'],
   message: 'The stand-in stands in for Supabase; it must not know the app.',
 };
+// app/ is the top: routes and pages import lib/, components/ and hooks/, never the other way round.
+const noApp = { group: ['@/app/*', '**/app/**'], message: 'app/ is the top of the tree: move what is shared (server actions: lib/actions) below it.' };
 const restrict = (...patterns) => ['error', { patterns }];
 // Tests may import anything (STYLE.md): the boundaries are for shipped code.
 const tests = ['**/*.test.ts', '**/*.test.tsx'];
@@ -22,13 +24,14 @@ const config = [
   {
     ignores: ['.next/**', '.next-e2e/**', 'node_modules/**', '.standin/**', 'types/database.ts', 'next-env.d.ts', 'bench/results/**', 'test-results/**'],
   },
-  { files: ['app/**', 'lib/**', 'proxy.ts', 'instrumentation.ts'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools) } },
-  { files: ['components/**', 'hooks/**'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools, serverOnly) } },
+  { files: ['app/**', 'proxy.ts', 'instrumentation.ts'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools) } },
+  { files: ['lib/**'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools, noApp) } },
+  { files: ['components/**', 'hooks/**'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools, serverOnly, noApp) } },
   {
     files: ['lib/realtime/**'],
     ignores: tests,
     rules: {
-      'no-restricted-imports': restrict(noStandin, noTools, serverOnly, {
+      'no-restricted-imports': restrict(noStandin, noTools, serverOnly, noApp, {
         group: ['react', 'react-dom', 'next', 'next/*', '@/lib/supabase/*'],
         message: 'lib/realtime is pure TypeScript: no React, Next or client factories.',
       }),

@@ -1,4 +1,4 @@
-import { signOut } from '@/app/(dashboard)/actions';
+import { signOut } from '@/lib/actions/auth';
 import { Button } from '@/components/ui/button';
 
 export function AppHeader({ title, subtitle, userLabel }: { title: string; subtitle?: string; userLabel: string }) {

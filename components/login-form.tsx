@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { signIn, type SignInState } from '@/app/(auth)/login/actions';
+import { signIn, type SignInState } from '@/lib/actions/auth';
 import { Button } from '@/components/ui/button';
 
 export function LoginForm({ next }: { next: string }) {

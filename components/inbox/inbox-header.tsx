@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useRef } from 'react';
-import { signOut } from '@/app/(dashboard)/actions';
+import { signOut } from '@/lib/actions/auth';
 import { Button } from '@/components/ui/button';
 import { useInbox } from './inbox-provider';
 

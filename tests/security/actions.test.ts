@@ -25,8 +25,7 @@ vi.mock('next/headers', () => ({
   headers: async () => new Headers({ host: 'switchboard.test' }),
 }));
 
-const { signIn } = await import('../../app/(auth)/login/actions.ts');
-const { signOut } = await import('../../app/(dashboard)/actions.ts');
+const { signIn, signOut } = await import('../../lib/actions/auth.ts');
 
 /** Runs an action and returns where it redirected (Next's redirect() throws a NEXT_REDIRECT error). */
 async function redirectOf(action: () => Promise<unknown>): Promise<{ location: string | null; result?: unknown }> {

@@ -31,8 +31,8 @@ export interface ActionRule {
   description: string;
 }
 export const ACTIONS: Record<string, ActionRule> = {
-  'app/(auth)/login/actions.ts#signIn': { description: 'anyone with valid credentials; redirects only to a same-origin path' },
-  'app/(dashboard)/actions.ts#signOut': { description: 'ends the caller\u2019s own session only, then /login' },
+  'lib/actions/auth.ts#signIn': { description: 'anyone with valid credentials; redirects only to a same-origin path' },
+  'lib/actions/auth.ts#signOut': { description: 'ends the caller\u2019s own session only, then /login' },
 };
 
 /** Pages: what the HTML answer is for each role (status after following no redirect). */

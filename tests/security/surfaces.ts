@@ -71,10 +71,17 @@ export function apiRoutes(): string[] {
   return out.sort();
 }
 
-/** `<file>#<export>` for every exported function of a 'use server' module under app/. */
+/**
+ * Where 'use server' modules are looked for: our actions live in lib/actions/, but Next honours the directive in
+ * any module, so all of lib/ and app/ are read and a stray action elsewhere still shows up in the inventory.
+ */
+const ACTION_DIRS = ['app', 'lib'];
+
+/** `<file>#<export>` for every exported function of a 'use server' module under app/ or lib/. */
 export function serverActions(): string[] {
   const out: string[] = [];
-  for (const file of walk(path.join(ROOT, 'app'), (f) => /\.(ts|tsx)$/.test(f) && !/\.test\.tsx?$/.test(f))) {
+  const sources = ACTION_DIRS.flatMap((dir) => walk(path.join(ROOT, dir), (f) => /\.(ts|tsx)$/.test(f) && !/\.test\.tsx?$/.test(f)));
+  for (const file of sources) {
     const source = readFileSync(file, 'utf8');
     if (!/^\s*(['"])use server\1/.test(source)) continue;
     const rel = path.relative(ROOT, file).split(path.sep).join('/');

@@ -1,5 +1,7 @@
 'use server';
 
+// Server actions live under lib/ so the components that call them import downwards, never from app/.
+
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { createClient } from '@/lib/supabase/server';
@@ -32,4 +34,11 @@ export async function signIn(_previous: SignInState, form: FormData): Promise<Si
     return { error: message, email };
   }
   redirect(safeNextPath(form.get('next')));
+}
+
+export async function signOut() {
+  const supabase = await createClient();
+  // scope 'local': only this browser; colleagues sharing an account elsewhere stay signed in
+  await supabase.auth.signOut({ scope: 'local' });
+  redirect('/login');
 }
