@@ -37,6 +37,15 @@ const config = [
       }),
     },
   },
+  {
+    files: ['types/**'],
+    rules: {
+      'no-restricted-imports': restrict(noStandin, noTools, noApp, {
+        group: ['@/lib/*', '@/lib/**', '**/lib/**', '@/components/*', '**/components/**', '@/hooks/*', '**/hooks/**'],
+        message: 'types/ is the bottom of the tree: declare the type here and let lib/ import it.',
+      }),
+    },
+  },
   { files: ['standin/**'], rules: { 'no-restricted-imports': restrict(noAppCode) } },
   {
     files: ['standin/src/**'],

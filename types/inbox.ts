@@ -1,4 +1,4 @@
-import type { ContactRow, ConversationRow, ReadRow, TemplateRow } from '@/lib/realtime/types';
+import type { ContactRow, ConversationRow, ReadRow, TemplateRow } from '@/types/rows';
 
 export interface TeamMember {
   userId: string;

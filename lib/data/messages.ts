@@ -6,10 +6,9 @@ import type { createClient } from '@/lib/supabase/route';
 import { createTwilioClient } from '@/lib/twilio/client';
 import { twilioErrorText } from '@/lib/twilio/error-codes';
 import { SendPacer } from '@/lib/twilio/send-pacer';
-import type { Database } from '@/types/database';
+import type { MessageRow } from '@/types/rows';
 import { fillTemplate, sessionWindowRemaining } from '@/lib/whatsapp';
 
-export type MessageRow = Database['public']['Tables']['messages']['Row'];
 type UserClient = ReturnType<typeof createClient>;
 
 export type SendInput =

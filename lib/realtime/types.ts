@@ -1,12 +1,7 @@
-import type { Database } from '@/types/database';
+import type { MessageRow } from '@/types/rows';
 
-type Tables = Database['public']['Tables'];
-export type MessageRow = Tables['messages']['Row'];
-export type ConversationRow = Tables['conversations']['Row'];
-export type ContactRow = Tables['contacts']['Row'];
-export type ReadRow = Tables['conversation_reads']['Row'];
-export type TemplateRow = Tables['message_templates']['Row'];
-export type MessageStatus = Database['public']['Enums']['message_status'];
+// The row types are re-exported so the realtime modules (and inbox-queries.ts, which imports them from here) keep one import.
+export type { ContactRow, ConversationRow, MessageRow, MessageStatus, ReadRow, TemplateRow } from '@/types/rows';
 
 /** A message as the inbox holds it: a server row, or a reply not yet confirmed by the server. */
 export type InboxMessage = MessageRow & {
