@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
 export type DatabaseTarget =
   | { kind: 'pglite-memory' }
@@ -69,20 +70,25 @@ export function describeDatabase(db: DatabaseTarget): string {
   return `PostgreSQL (${u.toString()})`;
 }
 
-const BOOLEAN_FLAGS = new Set(['no-seed', 'help']);
-
+/** The command line's flags, parsed by node:util (unknown flags and stray arguments are errors). */
 function parseFlags(argv: readonly string[]): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (BOOLEAN_FLAGS.has(name)) { out[name] = 'true'; continue; }
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`--${name} needs a value`);
-    out[name] = value;
-  }
-  return out;
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      project: { type: 'string' },
+      'site-url': { type: 'string' },
+      'jwt-expiry': { type: 'string' },
+      log: { type: 'string' },
+      'no-seed': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === true ? 'true' : v === false ? undefined : v]));
 }
 
 function toPort(value: string | undefined, fallback: number): number {
