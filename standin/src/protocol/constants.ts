@@ -64,3 +64,14 @@ export const CONNECT_ERROR = {
   badSignature: { status: 401, error: 'Failed to validate JWT signature' },
   badVsn: { status: 400, error: 'Unsupported vsn: use 1.0.0 or 2.0.0' },
 } as const;
+
+/** postgres_changes errors: subscribe replies (`system` frames) and per-change `errors`, as the real server words them. */
+export const PG_CHANGES_ERROR = {
+  noPrimaryKey: 'Error 400: Bad Request, no primary key',
+  unauthorized: 'Error 401: Unauthorized',
+  payloadTooLarge: 'Error 413: Payload Too Large',
+  tooManyBindings: (max: number) => `Unable to subscribe to changes: a channel may have at most ${max} postgres_changes bindings`,
+  unableToSubscribe: (binding: string) =>
+    `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: ${binding}`,
+  filter: (detail: string) => `Error parsing \`filter\` params: ${detail}`,
+} as const;
