@@ -357,7 +357,11 @@ function isDatabaseError(v: unknown): boolean {
 export async function selfTest(app: LiteApp, db: Database): Promise<void> {
   const probe = '_standin_self_test';
   await db.execScript(
+    // The project's own default privileges (`alter default privileges … grant … to anon, authenticated`, as
+    // Supabase projects long had) grant the probe at creation: revoke them, so any grant seen after lite's
+    // first request can only be lite's.
     `create table public.${probe} (id int primary key check (id > 0)); alter table public.${probe} enable row level security;
+     revoke all on public.${probe} from anon, authenticated;
      grant insert on public.${probe} to service_role;`,
   );
   try {
