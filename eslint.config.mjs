@@ -12,6 +12,8 @@ const noAppCode = {
   group: ['@/*', '**/app/**', '**/lib/**', '**/components/**', '**/hooks/**'],
   message: 'The stand-in stands in for Supabase; it must not know the app.',
 };
+// The browser builds requests with plain TypeScript (lib/replies/wire); zod and the schemas built on it stay on the server.
+const noZod = { group: ['zod', 'zod/*', '@/lib/replies/schema'], message: 'Keep zod out of the browser bundle: build requests with @/lib/replies/wire; the route validates.' };
 // app/ is the top: routes and pages import lib/, components/ and hooks/, never the other way round.
 const noApp = { group: ['@/app/*', '**/app/**'], message: 'app/ is the top of the tree: move what is shared (server actions: lib/actions) below it.' };
 const restrict = (...patterns) => ['error', { patterns }];
@@ -26,12 +28,12 @@ const config = [
   },
   { files: ['app/**', 'proxy.ts', 'instrumentation.ts'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools) } },
   { files: ['lib/**'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools, noApp) } },
-  { files: ['components/**', 'hooks/**'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools, serverOnly, noApp) } },
+  { files: ['components/**', 'hooks/**'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools, serverOnly, noApp, noZod) } },
   {
     files: ['lib/realtime/**'],
     ignores: tests,
     rules: {
-      'no-restricted-imports': restrict(noStandin, noTools, serverOnly, noApp, {
+      'no-restricted-imports': restrict(noStandin, noTools, serverOnly, noApp, noZod, {
         group: ['react', 'react-dom', 'next', 'next/*', '@/lib/supabase/*'],
         message: 'lib/realtime is pure TypeScript: no React, Next or client factories.',
       }),

@@ -6,14 +6,11 @@ import type { createClient } from '@/lib/supabase/route';
 import { createTwilioClient } from '@/lib/twilio/client';
 import { twilioErrorText } from '@/lib/twilio/error-codes';
 import { SendPacer } from '@/lib/twilio/send-pacer';
+import type { SendRequest } from '@/lib/replies/wire';
 import type { MessageRow } from '@/types/rows';
 import { fillTemplate, sessionWindowRemaining } from '@/lib/whatsapp';
 
 type UserClient = ReturnType<typeof createClient>;
-
-export type SendInput =
-  | { clientMsgId: string; body: string; template?: undefined }
-  | { clientMsgId: string; body?: undefined; template: { contentSid: string; variables: Record<string, string> } };
 
 let pacer: SendPacer | undefined;
 function sendPacer(): SendPacer {
@@ -26,7 +23,7 @@ function sendPacer(): SendPacer {
  * whether they may), then Twilio is asked to send it with our status callback, then its SID is stored.
  * Idempotent on `clientMsgId` (per distributor): the same member's repeat returns the first row and sends nothing.
  */
-export async function sendReply(user: UserClient, userId: string, conversationId: string, input: SendInput): Promise<{ message: MessageRow; created: boolean }> {
+export async function sendReply(user: UserClient, userId: string, conversationId: string, input: SendRequest): Promise<{ message: MessageRow; created: boolean }> {
   const { data: conversation, error } = await user
     .from('conversations')
     .select('id, distributor_id, last_inbound_at, contact:contacts(wa_id), distributor:distributors(whatsapp_number)')
@@ -40,7 +37,7 @@ export async function sendReply(user: UserClient, userId: string, conversationId
 
   let body: string;
   let template: { contentSid: string; variables: string } | null = null;
-  if (input.template) {
+  if ('template' in input) {
     const { data: tpl, error: tplError } = await user
       .from('message_templates')
       .select('content_sid, body, variables, approved')
@@ -49,7 +46,7 @@ export async function sendReply(user: UserClient, userId: string, conversationId
       .maybeSingle();
     if (tplError) throw toAppError(tplError);
     if (!tpl || !tpl.approved) throw new AppError('unknown_template', 'That template is not an approved template of this distributor.', 422);
-    const missing = tpl.variables.map((_, i) => String(i + 1)).filter((k) => !input.template!.variables[k]?.trim());
+    const missing = tpl.variables.map((_, i) => String(i + 1)).filter((k) => !input.template.variables[k]?.trim());
     if (missing.length > 0) throw new AppError('missing_template_variables', `Fill in template variable(s) ${missing.join(', ')}.`, 422, { missing });
     body = fillTemplate(tpl.body, input.template.variables);
     template = { contentSid: tpl.content_sid, variables: JSON.stringify(input.template.variables) };
@@ -73,7 +70,7 @@ export async function sendReply(user: UserClient, userId: string, conversationId
       sent_by: userId,
       client_msg_id: input.clientMsgId,
       content_sid: template?.contentSid ?? null,
-      content_variables: input.template ? input.template.variables : null,
+      content_variables: 'template' in input ? input.template.variables : null,
     })
     .select('*')
     .single();

@@ -4,8 +4,10 @@
  */
 import { localId } from '@/lib/realtime/inbox-reducer';
 import type { InboxMessage, MessageRow } from '@/lib/realtime/types';
+import { toReplyRequest, type ReplyInput, type ReplyTemplate } from '@/lib/replies/wire';
 
-export type SendInput = { body: string } | { template: { contentSid: string; variables: Record<string, string>; preview: string } };
+/** A reply as the inbox sends it: the wire's input, with a template's filled-in text to show until the server answers. */
+export type SendInput = Exclude<ReplyInput, { template: ReplyTemplate }> | { template: ReplyTemplate & { preview: string } };
 
 export function optimisticReply(o: { conversationId: string; distributorId: string; userId: string; clientMsgId: string; input: SendInput; now?: Date }): InboxMessage {
   const at = (o.now ?? new Date()).toISOString();
@@ -19,13 +21,6 @@ export function optimisticReply(o: { conversationId: string; distributorId: stri
   };
 }
 
-/** The send route's request body for an input. */
-export function replyRequestBody(clientMsgId: string, input: SendInput) {
-  return 'body' in input
-    ? { client_msg_id: clientMsgId, body: input.body }
-    : { client_msg_id: clientMsgId, template: { content_sid: input.template.contentSid, variables: input.template.variables } };
-}
-
 export type ReplyOutcome = { ok: true; row: MessageRow } | { ok: false; error: string; row: MessageRow | null };
 
 /** Posts the reply; never throws: a refusal or a lost connection is an outcome the inbox shows. */
@@ -34,7 +29,7 @@ export async function postReply(conversationId: string, clientMsgId: string, inp
     const res = await fetch(`/api/conversations/${conversationId}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(replyRequestBody(clientMsgId, input)),
+      body: JSON.stringify(toReplyRequest(clientMsgId, input)),
     });
     const json = (await res.json().catch(() => ({}))) as { message?: MessageRow; error?: { message?: string; details?: { message?: MessageRow } } };
     if (res.ok && json.message) return { ok: true, row: json.message };

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AppError, toResponse } from '@/lib/errors';
 import { sendReply } from '@/lib/data/messages';
+import { parseReplyRequest } from '@/lib/replies/schema';
 import { readBody } from '@/lib/read-body';
 import { createClient, requireUser } from '@/lib/supabase/route';
 
@@ -10,20 +11,6 @@ export const dynamic = 'force-dynamic';
 
 const MAX_BODY_BYTES = 32 * 1024;
 
-const sendSchema = z
-  .object({
-    client_msg_id: z.uuid(),
-    body: z.string().trim().min(1, 'Write a message.').max(4096).optional(),
-    template: z
-      .object({
-        content_sid: z.string().regex(/^HX[0-9a-f]{32}$/, 'content_sid must be HX + 32 hex'),
-        variables: z.record(z.string().regex(/^\d{1,2}$/), z.string().max(1024)).default({}),
-      })
-      .optional(),
-  })
-  .strict()
-  .refine((v) => (v.body === undefined) !== (v.template === undefined), { message: 'Send either body or template, not both.' });
-
 export async function POST(request: Request, context: { params: Promise<{ id: string }> }) {
   try {
     const { id } = await context.params;
@@ -31,15 +18,9 @@ export async function POST(request: Request, context: { params: Promise<{ id: st
     const supabase = createClient(request);
     const userId = await requireUser(supabase, request);
     if (!userId) throw new AppError('unauthorized', 'Sign in to send messages.', 401);
-    const input = sendSchema.safeParse(await readJson(request));
-    if (!input.success) throw new AppError('invalid_request', 'The message is not valid.', 400, { issues: input.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) });
-    const { client_msg_id, body, template } = input.data;
-    const { message, created } = await sendReply(
-      supabase,
-      userId,
-      id,
-      template ? { clientMsgId: client_msg_id, template: { contentSid: template.content_sid, variables: template.variables } } : { clientMsgId: client_msg_id, body: body! },
-    );
+    const parsed = parseReplyRequest(await readJson(request));
+    if (!parsed.ok) throw new AppError('invalid_request', 'The message is not valid.', 400, { issues: parsed.issues });
+    const { message, created } = await sendReply(supabase, userId, id, parsed.request);
     return Response.json({ message }, { status: created ? 201 : 200 });
   } catch (error) {
     return toResponse(error);
