@@ -9,7 +9,19 @@ export function sessionWindowRemaining(lastInboundAt: string | null, now: number
   return left > 0 ? left : 0; // NaN (an unreadable time) counts as closed
 }
 
+/** A template placeholder, `{{n}}`: one or two digits, the keys the send route accepts for variables. */
+const PLACEHOLDER = /\{\{(\d{1,2})\}\}/g;
+
+/**
+ * The placeholders a template's text asks for, each once, in numeric order ('1', '2', …). The text is the truth:
+ * it is what gets filled for the inbox and what Twilio fills; the template's `variables` column only names them.
+ * The composer asks for exactly these and the server refuses a send that leaves one empty.
+ */
+export function templatePlaceholders(body: string): string[] {
+  return [...new Set(Array.from(body.matchAll(PLACEHOLDER), (m) => m[1]!))].sort((a, b) => Number(a) - Number(b));
+}
+
 /** A template's text with its `{{n}}` placeholders filled; a placeholder without a value stays as it is. */
 export function fillTemplate(body: string, values: Record<string, string>): string {
-  return body.replace(/\{\{(\d+)\}\}/g, (whole, n: string) => values[n] ?? whole);
+  return body.replace(PLACEHOLDER, (whole, n: string) => values[n] ?? whole);
 }

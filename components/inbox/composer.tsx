@@ -2,7 +2,7 @@
 
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ConversationRow, TemplateRow } from '@/lib/realtime/types';
-import { fillTemplate, sessionWindowRemaining } from '@/lib/whatsapp';
+import { fillTemplate, sessionWindowRemaining, templatePlaceholders } from '@/lib/whatsapp';
 import { useNow } from '@/hooks/use-now';
 import { useInbox } from './inbox-provider';
 
@@ -96,7 +96,7 @@ function TemplateComposer({ conversation, templates }: { conversation: Conversat
   const [templateId, setTemplateId] = useState(templates[0]?.id ?? '');
   const template = templates.find((t) => t.id === templateId);
   const [values, setValues] = useState<Record<string, string>>({});
-  const placeholders = useMemo(() => (template ? [...new Set([...template.body.matchAll(/\{\{(\d{1,2})\}\}/g)].map((m) => m[1]!))] : []), [template]);
+  const placeholders = useMemo(() => (template ? templatePlaceholders(template.body) : []), [template]);
   const complete = placeholders.every((p) => values[p]?.trim());
 
   const submit = (e: FormEvent) => {

@@ -8,7 +8,7 @@ import { twilioErrorText } from '@/lib/twilio/error-codes';
 import { SendPacer } from '@/lib/twilio/send-pacer';
 import type { SendRequest } from '@/lib/replies/wire';
 import type { MessageRow } from '@/types/rows';
-import { fillTemplate, sessionWindowRemaining } from '@/lib/whatsapp';
+import { fillTemplate, sessionWindowRemaining, templatePlaceholders } from '@/lib/whatsapp';
 
 type UserClient = ReturnType<typeof createClient>;
 
@@ -40,13 +40,13 @@ export async function sendReply(user: UserClient, userId: string, conversationId
   if ('template' in input) {
     const { data: tpl, error: tplError } = await user
       .from('message_templates')
-      .select('content_sid, body, variables, approved')
+      .select('content_sid, body, approved')
       .eq('distributor_id', conversation.distributor_id)
       .eq('content_sid', input.template.contentSid)
       .maybeSingle();
     if (tplError) throw toAppError(tplError);
     if (!tpl || !tpl.approved) throw new AppError('unknown_template', 'That template is not an approved template of this distributor.', 422);
-    const missing = tpl.variables.map((_, i) => String(i + 1)).filter((k) => !input.template.variables[k]?.trim());
+    const missing = templatePlaceholders(tpl.body).filter((k) => !input.template.variables[k]?.trim());
     if (missing.length > 0) throw new AppError('missing_template_variables', `Fill in template variable(s) ${missing.join(', ')}.`, 422, { missing });
     body = fillTemplate(tpl.body, input.template.variables);
     template = { contentSid: tpl.content_sid, variables: JSON.stringify(input.template.variables) };
