@@ -8,6 +8,8 @@ const serverOnly = {
   group: ['@/lib/data/*', '@/lib/supabase/server', '@/lib/supabase/admin', '@/lib/env', 'server-only'],
   message: 'Server-only module: components and hooks get data through props or a hook.',
 };
+// Twilio error text is computed once, on the server, and stored in messages.error_message for the inbox to show.
+const noTwilioText = { group: ['@/lib/twilio/error-codes'], message: 'Show messages.error_message: the server already turned the Twilio code into text.' };
 const noAppCode = {
   group: ['@/*', '**/app/**', '**/lib/**', '**/components/**', '**/hooks/**'],
   message: 'The stand-in stands in for Supabase; it must not know the app.',
@@ -28,12 +30,12 @@ const config = [
   },
   { files: ['app/**', 'proxy.ts', 'instrumentation.ts'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools) } },
   { files: ['lib/**'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools, noApp) } },
-  { files: ['components/**', 'hooks/**'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools, serverOnly, noApp, noZod) } },
+  { files: ['components/**', 'hooks/**'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools, serverOnly, noApp, noZod, noTwilioText) } },
   {
     files: ['lib/realtime/**'],
     ignores: tests,
     rules: {
-      'no-restricted-imports': restrict(noStandin, noTools, serverOnly, noApp, noZod, {
+      'no-restricted-imports': restrict(noStandin, noTools, serverOnly, noApp, noZod, noTwilioText, {
         group: ['react', 'react-dom', 'next', 'next/*', '@/lib/supabase/*'],
         message: 'lib/realtime is pure TypeScript: no React, Next or client factories.',
       }),

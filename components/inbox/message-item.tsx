@@ -2,7 +2,6 @@
 
 import { memo } from 'react';
 import type { InboxMessage, MessageStatus } from '@/lib/realtime/types';
-import { twilioErrorText } from '@/lib/twilio/error-codes';
 
 type Tick = 'sending' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 
@@ -89,7 +88,8 @@ export const MessageItem = memo(function MessageItem({ message, authorName, onRe
   const outbound = message.direction === 'outbound';
   const tick = outbound ? tickOf(message) : null;
   const time = new Date(message.created_at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  const failure = tick === 'failed' ? (message.local?.error ?? twilioErrorText(message.error_code, message.error_message) ?? 'The message was not delivered.') : null;
+  // error_message is already the readable text: the server writes it from the Twilio code when it records the failure
+  const failure = tick === 'failed' ? (message.local?.error ?? message.error_message ?? 'The message was not delivered.') : null;
   return (
     <li className={`message message-${message.direction}${tick === 'failed' ? ' message-failed' : ''}`} data-message-id={message.id} data-client-msg-id={message.client_msg_id ?? undefined} data-status={tick ?? 'received'}>
       <div className="bubble">
