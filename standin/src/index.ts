@@ -6,6 +6,7 @@
  *   createClient(standin.url, standin.keys.publishable);
  *   await standin.close();
  */
+import { preflight } from './http.ts';
 import { parseConfig, type StandinOptions } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { bootstrap, migrate } from './db/migrate.ts';
@@ -108,18 +109,4 @@ export async function startStandin(
     restoreConsole();
     throw error;
   }
-}
-
-/** CORS preflight, as Supabase's gateway answers it: any origin, the asked-for headers, cached for a day. */
-function preflight(request: Request): Response {
-  return new Response(null, {
-    status: 204,
-    headers: {
-      'access-control-allow-origin': '*',
-      'access-control-allow-methods': 'GET, POST, PATCH, PUT, DELETE, OPTIONS, HEAD',
-      'access-control-allow-headers': request.headers.get('access-control-request-headers') ?? 'authorization, apikey, content-type, x-client-info, prefer, range, accept, accept-profile, content-profile',
-      'access-control-expose-headers': 'Content-Range, Content-Location, Preference-Applied',
-      'access-control-max-age': '86400',
-    },
-  });
 }

@@ -5,6 +5,7 @@
  * short-lived token minted for that user), so admin answers and sign-in answers describe a user identically.
  */
 import type { Database } from '../db/database.ts';
+import { bearerToken } from '../http.ts';
 import { signHS256, verifyHS256 } from '../jwt.ts';
 import { LOCAL_JWT_SECRET, LOCAL_SECRET_KEY } from '../keys.ts';
 import { ADMIN_USER, ADMIN_USER_DELETE, readGoParams, type GoParams } from './auth-guard.ts';
@@ -62,7 +63,7 @@ export async function handleAdminRequest(request: Request, db: Database, liteFet
 
 /** GoTrue authorises admin calls by the bearer's role: service_role (or supabase_admin). */
 function authorize(request: Request): Response | null {
-  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+  const bearer = bearerToken(request);
   const token = bearer && !bearer.startsWith('sb_') ? bearer : (request.headers.get('apikey') ?? bearer);
   if (!token) return authError(401, 'no_authorization', 'This endpoint requires a Bearer token');
   if (token === LOCAL_SECRET_KEY) return null;

@@ -12,6 +12,7 @@
  * Requests lite refuses before reading the body (no or bad API key, no or bad token on the user routes) pass
  * untouched, so they are refused in the order GoTrue refuses them.
  */
+import { bearerToken } from '../http.ts';
 import { verifyHS256 } from '../jwt.ts';
 import { bracketPastDepth } from '../rest/json-depth.ts';
 import { LOCAL_JWT_SECRET } from '../keys.ts';
@@ -274,7 +275,7 @@ async function hasValidApiKey(request: Request): Promise<boolean> {
  * missing token: 'lite-refuses' (the request goes to lite untouched, which answers as GoTrue does).
  */
 function checkUserToken(request: Request): Response | 'lite-refuses' | null {
-  const token = /^Bearer (\S+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
+  const token = bearerToken(request, 'gotrue');
   if (!token || token.startsWith('sb_')) return 'lite-refuses';
   const verified = verifyHS256(token, LOCAL_JWT_SECRET);
   if (verified.ok) return null;

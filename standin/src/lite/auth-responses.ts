@@ -1,6 +1,7 @@
+import { CORS_AUTH as CORS } from '../http.ts';
+
 /** Auth answers in GoTrue's 2024-01-01 shape, which auth-js reads when the response carries the version header. */
 const API_VERSION = '2024-01-01';
-const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'X-Total-Count, Link, X-Supabase-Api-Version' };
 
 export function authJson(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {

@@ -10,6 +10,7 @@
  * 422 `{"errors"}`, its changeset errors; one over the payload limit is 413, read no further than the limit. A
  * batch is validated whole before anything is sent, so a bad message costs the others nothing.
  */
+import { bearerToken, CORS_REALTIME, preflight } from '../http.ts';
 import { LIMITS, TOPIC_PREFIX } from '../protocol/constants.ts';
 import { checkToken } from './auth.ts';
 import { channelAccess } from './authorization.ts';
@@ -17,12 +18,7 @@ import { groupKeyOf } from './channel.ts';
 import type { Hub } from './hub.ts';
 import { parseJson } from './serializer.ts';
 
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'POST, OPTIONS',
-  'access-control-allow-headers': 'apikey, authorization, content-type, x-client-info, accept, accept-profile, content-profile, prefer',
-  'access-control-max-age': '86400',
-};
+const CORS = CORS_REALTIME;
 
 /** Messages one batch may carry: the real server refuses a batch above the tenant's events per second (100). */
 export const MAX_BATCH_MESSAGES = 100;
@@ -38,14 +34,14 @@ const badRequest = (message: string) => json(400, { message: `Bad Request: ${mes
 const tooLarge = () => json(413, { message: 'Payload Too Large' });
 
 export async function handleRealtimeApi(request: Request, hub: Hub): Promise<Response> {
-  if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: { ...CORS, 'access-control-allow-headers': request.headers.get('access-control-request-headers') ?? CORS['access-control-allow-headers'] } });
+  if (request.method === 'OPTIONS') return preflight(request, 'POST, OPTIONS');
   const url = new URL(request.url);
   const batch = url.pathname === '/realtime/v1/api/broadcast';
   const perEvent = /^\/realtime\/v1\/api\/broadcast\/([^/]+)\/events\/([^/]+)$/.exec(url.pathname);
   if (!batch && !perEvent) return json(404, { message: 'Not Found' });
   if (request.method !== 'POST') return json(405, { message: 'Method Not Allowed' });
 
-  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+  const bearer = bearerToken(request);
   const auth = checkToken(bearer ?? request.headers.get('apikey') ?? url.searchParams.get('apikey'), hub.keys);
   if (!auth.ok) return json(401, { message: 'Unauthorized' });
 

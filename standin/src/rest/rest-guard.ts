@@ -5,7 +5,7 @@
 import { bracketPastDepth, MAX_JSON_DEPTH } from './json-depth.ts';
 import { JSON_UTF8, postgrestBody, type DbError } from './postgrest-errors.ts';
 
-const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'Content-Range, Content-Location, Preference-Applied' };
+import { CORS_REST as CORS } from '../http.ts';
 
 /** The methods PostgREST serves; any other is its PGRST117 (lite would serve PROPFIND as a GET). */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS']);

@@ -10,6 +10,7 @@
  * status for the SQLSTATE (`postgrest-errors.ts`, shared with lite's path). The REST contract tests run through both paths.
  */
 import type { Database } from '../db/database.ts';
+import { bearerToken, CORS_REST as CORS } from '../http.ts';
 import { verifyHS256 } from '../jwt.ts';
 import type { Claims } from '../keys.ts';
 import { dbError, pgrstRaiseResponse, postgrestResponse, postgrestStatus } from './postgrest-errors.ts';
@@ -116,7 +117,7 @@ export class RpcFastPath {
   /** The service role, as an `sb_secret_` key or a JWT whose role is service_role, in both headers. */
   #serviceClaims(request: Request): Claims | null {
     const apikey = request.headers.get('apikey');
-    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1] ?? apikey;
+    const bearer = bearerToken(request) ?? apikey;
     if (!apikey || !bearer) return null;
     const resolve = (token: string): Claims | null => {
       if (token === this.keys.secretKey) return { role: 'service_role' };
@@ -157,7 +158,6 @@ export class RpcFastPath {
   }
 }
 
-const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'Content-Range, Content-Location, Preference-Applied' };
 
 function quoteIdent(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
