@@ -2,7 +2,6 @@ import 'server-only';
 import { createAdminClient } from '@/lib/supabase/admin';
 import { toAppError } from '@/lib/errors';
 import type { InboundMessage } from '@/lib/twilio/inbound-schema';
-import type { StatusCallback } from '@/lib/twilio/status-schema';
 import type { Json } from '@/types/database';
 
 export interface IngestResult {
@@ -17,11 +16,4 @@ export async function ingestInboundMessage(message: InboundMessage): Promise<Ing
   const { data, error } = await createAdminClient().rpc('ingest_inbound_message', { p: message as unknown as Json });
   if (error) throw toAppError(error, 'ingest_failed');
   return data as unknown as IngestResult;
-}
-
-/** Appends a status callback to the log and moves the message's status up if it advances it. */
-export async function applyStatusCallback(callback: StatusCallback): Promise<{ status: 'applied' | 'kept' | 'pending' }> {
-  const { data, error } = await createAdminClient().rpc('apply_status_callback', { p: callback as unknown as Json });
-  if (error) throw toAppError(error, 'status_callback_failed');
-  return data as unknown as { status: 'applied' | 'kept' | 'pending' };
 }

@@ -1,5 +1,5 @@
 import { AppError, toResponse } from '@/lib/errors';
-import { applyStatusCallback } from '@/lib/data/inbound';
+import { applyStatusCallback } from '@/lib/data/status';
 import { readSignedWebhook } from '@/lib/twilio/signed-webhook';
 import { parseStatusCallback } from '@/lib/twilio/status-schema';
 
