@@ -102,12 +102,34 @@ export async function sendReply(user: UserClient, userId: string, conversationId
     if (sendError instanceof AppError && !sendError.expose) throw sendError;
     const code = typeof (sendError as { code?: unknown }).code === 'number' ? (sendError as { code: number }).code : null;
     const text = code ? twilioErrorText(code, (sendError as Error).message) : 'Could not reach Twilio.';
-    await admin.from('messages').update({ status: 'failed', error_code: code, error_message: text, status_updated_at: new Date().toISOString() }).eq('id', row.id);
-    const failed = (await admin.from('messages').select('*').eq('id', row.id).single()).data ?? row;
+    const failure = { status: 'failed' as const, error_code: code, error_message: text, status_updated_at: new Date().toISOString() };
+    const { error: failError } = await admin.from('messages').update(failure).eq('id', row.id);
+    let failed: MessageRow;
+    if (failError) {
+      // the row stays `queued` in the database although nothing was sent: say so in the log, and still answer
+      // with the failure (and a row showing it) so the member sees the send failed and can retry
+      logDbError('marking the message failed', row.id, failError, { twilioCode: code });
+      failed = { ...row, ...failure };
+    } else {
+      failed = await reread(admin, row, 'rereading the failed message');
+    }
     throw new AppError('twilio_error', text ?? 'Twilio refused the message.', 502, { twilioCode: code, message: failed });
   }
-  const { data: final } = await admin.from('messages').select('*').eq('id', row.id).single();
-  return { message: final ?? row, created: true };
+  return { message: await reread(admin, row, 'rereading the sent message'), created: true };
+}
+
+type AdminClient = ReturnType<typeof createAdminClient>;
+
+/** The row as stored now; on a read error, the row we already hold (logged: the answer may show an older status). */
+async function reread(admin: AdminClient, row: MessageRow, what: string): Promise<MessageRow> {
+  const { data, error } = await admin.from('messages').select('*').eq('id', row.id).single();
+  if (error) logDbError(what, row.id, error);
+  return data ?? row;
+}
+
+/** Logs a database error on the send path by message id and codes only: no message text, numbers or credentials. */
+function logDbError(what: string, messageId: string, error: { code?: string; message: string }, extra: Record<string, unknown> = {}) {
+  console.error(`[send] ${what} failed`, { messageId, dbCode: error.code, dbMessage: error.message, ...extra });
 }
 
 /** client_msg_id is unique per distributor (the sender's idempotency key, not a global one). */
