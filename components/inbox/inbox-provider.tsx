@@ -42,7 +42,8 @@ interface InboxContextValue {
   enableNotifications(): Promise<void>;
 }
 
-const InboxContext = createContext<InboxContextValue | null>(null);
+/** Exported for component tests, which provide a fake value; the app gets its value from <InboxProvider>. */
+export const InboxContext = createContext<InboxContextValue | null>(null);
 
 export function useInbox(): InboxContextValue {
   const value = useContext(InboxContext);
