@@ -35,3 +35,35 @@ export function bearerToken(request: Request, flavour: 'postgrest' | 'gotrue' = 
   const match = flavour === 'gotrue' ? /^Bearer (\S+)$/.exec(header) : /^Bearer\s+(\S+)$/i.exec(header);
   return match?.[1];
 }
+
+/**
+ * The body, or null once it passes `limit` bytes: read no further, so a client cannot make us buffer more. A
+ * declared Content-Length over the limit is refused unread (one under it is not trusted: the count is ours).
+ */
+export async function readBodyCapped(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (Number(request.headers.get('content-length') ?? 0) > limit) {
+    await request.body?.cancel().catch(() => {});
+    return null;
+  }
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}

@@ -12,7 +12,7 @@
  * Requests lite refuses before reading the body (no or bad API key, no or bad token on the user routes) pass
  * untouched, so they are refused in the order GoTrue refuses them.
  */
-import { bearerToken } from '../http.ts';
+import { bearerToken, readBodyCapped } from '../http.ts';
 import { verifyHS256 } from '../jwt.ts';
 import { bracketPastDepth } from '../rest/json-depth.ts';
 import { LOCAL_JWT_SECRET } from '../keys.ts';
@@ -103,8 +103,8 @@ export async function checkAuthRequest(request: Request): Promise<Request | Resp
     }
     return rebuild(request, null);
   }
-  const body = await readCapped(request);
-  if (body === 'too-large') return tooLarge(request);
+  const body = await readBodyCapped(request, MAX_AUTH_BODY_BYTES);
+  if (body === null) return tooLarge(request);
   if (route.kind === 'pass') return rebuild(request, body);
   const decoded = decodeGoParams(new TextDecoder().decode(body), route.params);
   if (decoded.kind === 'not-json') return rebuild(request, body); // lite words Go's syntax errors
@@ -119,8 +119,8 @@ export async function checkAuthRequest(request: Request): Promise<Request | Resp
  * (413, 400 bad_json). `allowEmpty` is adminUserDelete's "only parse a non-empty body".
  */
 export async function readGoParams(request: Request, p: GoParams, allowEmpty = false): Promise<Record<string, unknown> | Response> {
-  const body = await readCapped(request);
-  if (body === 'too-large') return tooLarge(request);
+  const body = await readBodyCapped(request, MAX_AUTH_BODY_BYTES);
+  if (body === null) return tooLarge(request);
   const text = new TextDecoder().decode(body);
   if (allowEmpty && text === '') return {};
   const decoded = decodeGoParams(text, p);
@@ -221,35 +221,6 @@ function goSyntaxError(text: string): string {
   if (first === undefined) return 'unexpected end of JSON input';
   if (!'{["-0123456789tfn'.includes(first)) return `invalid character '${first}' looking for beginning of value`;
   return 'unexpected end of JSON input';
-}
-
-/** The request body, or 'too-large' past the cap (a declared Content-Length is trusted for that, not for less). */
-async function readCapped(request: Request, cap = MAX_AUTH_BODY_BYTES): Promise<Uint8Array<ArrayBuffer> | 'too-large'> {
-  if (Number(request.headers.get('content-length') ?? 0) > cap) {
-    await request.body?.cancel();
-    return 'too-large';
-  }
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > cap) {
-      await reader.cancel();
-      return 'too-large';
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
 }
 
 function tooLarge(request: Request): Response {

@@ -10,7 +10,7 @@
  * 422 `{"errors"}`, its changeset errors; one over the payload limit is 413, read no further than the limit. A
  * batch is validated whole before anything is sent, so a bad message costs the others nothing.
  */
-import { bearerToken, CORS_REALTIME, preflight } from '../http.ts';
+import { bearerToken, CORS_REALTIME, preflight, readBodyCapped } from '../http.ts';
 import { LIMITS, TOPIC_PREFIX } from '../protocol/constants.ts';
 import { checkToken } from './auth.ts';
 import { channelAccess } from './authorization.ts';
@@ -45,7 +45,7 @@ export async function handleRealtimeApi(request: Request, hub: Hub): Promise<Res
   const auth = checkToken(bearer ?? request.headers.get('apikey') ?? url.searchParams.get('apikey'), hub.keys);
   if (!auth.ok) return json(401, { message: 'Unauthorized' });
 
-  const body = await readBody(request, LIMITS.maxPayloadBytes).catch(() => undefined);
+  const body = await readBodyCapped(request, LIMITS.maxPayloadBytes).catch(() => undefined);
   if (body === undefined) return badRequest('the body could not be read');
   if (body === null) return tooLarge();
 
@@ -132,36 +132,6 @@ function validateBatch(body: unknown): { ok: true; messages: BatchMessage[] } | 
   });
   if (Object.keys(problems).length > 0) return invalid(problems);
   return { ok: true, messages: out };
-}
-
-/** The body, or null once it passes `limit` bytes (read no further: a client cannot make us buffer more). */
-async function readBody(request: Request, limit: number): Promise<Uint8Array | null> {
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (declared > limit) {
-    await request.body?.cancel().catch(() => {});
-    return null;
-  }
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }
 
 function decodePathSegment(segment: string): string | null {
