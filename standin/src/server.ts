@@ -62,19 +62,18 @@ export async function listen(handlers: HttpHandlers, host: string, port: number)
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy()); // a peer that resets mid-handshake is its own problem
-    try {
-      handleUpgrade(req, socket, head);
-    } catch (error) {
+    handleUpgrade(req, socket, head).catch((error: unknown) => {
       logFailure('a WebSocket upgrade failed', error);
       refuse(socket, 500, { error: 'Internal Server Error' });
-    }
+    });
   });
 
-  function handleUpgrade(req: http.IncomingMessage, socket: Socket, head: Buffer): void {
+  async function handleUpgrade(req: http.IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
     const url = requestTarget(req.url);
     if (!url) return refuse(socket, 400, { error: 'Bad Request: malformed request target' });
     if (url.pathname !== '/realtime/v1/websocket' || !handlers.realtime) return refuse(socket, 404);
-    const result = handlers.realtime.connect(url, req.headers);
+    const result = await handlers.realtime.connect(url, req.headers);
+    if (socket.destroyed) return; // the peer went away while its key was checked
     if (!result.ok) return refuse(socket, result.status, { error: result.error });
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       let connection: ReturnType<typeof result.open>;

@@ -106,7 +106,7 @@ export async function clearLiteSchemaCache(app: LiteApp): Promise<void> {
 export async function apiKeyResolver(key: string) {
   if (key === LOCAL_PUBLISHABLE_KEY) return { type: 'publishable' as const, claims: { role: 'anon' } };
   if (key === LOCAL_SECRET_KEY) return { type: 'secret' as const, claims: { role: 'service_role' } };
-  const verified = verifyHS256(key, LOCAL_JWT_SECRET);
+  const verified = await verifyHS256(key, LOCAL_JWT_SECRET);
   if (!verified.ok) return null;
   if (verified.claims.role === 'anon') return { type: 'publishable' as const, claims: verified.claims };
   if (verified.claims.role === 'service_role') return { type: 'secret' as const, claims: verified.claims };

@@ -6,7 +6,7 @@
  */
 import type { Database } from '../db/database.ts';
 import { bearerToken } from '../http.ts';
-import { signHS256, verifyHS256 } from '../jwt.ts';
+import { signJwt, verifyHS256 } from '../jwt.ts';
 import { LOCAL_JWT_SECRET, LOCAL_SECRET_KEY } from '../keys.ts';
 import { ADMIN_USER, ADMIN_USER_DELETE, readGoParams, type GoParams } from './auth-guard.ts';
 import { dbError } from '../rest/postgrest-errors.ts';
@@ -36,7 +36,7 @@ export function isAdminPath(pathname: string): boolean {
 
 /** Answers an `/auth/v1/admin/users…` request. `liteFetch` is lite's own handler, for the user JSON. */
 export async function handleAdminRequest(request: Request, db: Database, liteFetch: Fetch): Promise<Response> {
-  const denied = authorize(request);
+  const denied = await authorize(request);
   if (denied) return denied;
   const url = new URL(request.url);
   const id = url.pathname.slice('/auth/v1/admin/users/'.length) || null;
@@ -62,12 +62,12 @@ export async function handleAdminRequest(request: Request, db: Database, liteFet
 }
 
 /** GoTrue authorises admin calls by the bearer's role: service_role (or supabase_admin). */
-function authorize(request: Request): Response | null {
+async function authorize(request: Request): Promise<Response | null> {
   const bearer = bearerToken(request);
   const token = bearer && !bearer.startsWith('sb_') ? bearer : (request.headers.get('apikey') ?? bearer);
   if (!token) return authError(401, 'no_authorization', 'This endpoint requires a Bearer token');
   if (token === LOCAL_SECRET_KEY) return null;
-  const verified = verifyHS256(token, LOCAL_JWT_SECRET);
+  const verified = await verifyHS256(token, LOCAL_JWT_SECRET);
   if (verified.ok && (verified.claims.role === 'service_role' || verified.claims.role === 'supabase_admin')) return null;
   if (!verified.ok && !token.startsWith('sb_')) return authError(403, 'bad_jwt', 'invalid JWT: unable to parse or verify signature');
   return authError(403, 'not_admin', 'User not allowed');
@@ -188,7 +188,7 @@ async function userResponse(id: string, liteFetch: Fetch): Promise<Response> {
 /** lite's JSON for one user, through its own `GET /user` with a one-minute token for that user. */
 async function fetchUser(id: string, liteFetch: Fetch): Promise<Record<string, unknown> | null> {
   const now = Math.floor(Date.now() / 1000);
-  const token = signHS256({ sub: id, role: 'authenticated', aud: 'authenticated', iat: now, exp: now + 60 }, LOCAL_JWT_SECRET);
+  const token = await signJwt({ sub: id, role: 'authenticated', aud: 'authenticated', iat: now, exp: now + 60 }, LOCAL_JWT_SECRET);
   const res = await liteFetch(
     new Request('http://standin.local/auth/v1/user', { headers: { apikey: LOCAL_SECRET_KEY, authorization: `Bearer ${token}` } }),
   );

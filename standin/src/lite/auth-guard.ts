@@ -88,7 +88,7 @@ export async function checkAuthRequest(request: Request): Promise<Request | Resp
   if (request.method === 'OPTIONS') return request;
   if (!(await hasValidApiKey(request))) return request; // lite answers "No API key found" / "Invalid API key"
   if (USER_ROUTES.has(path)) {
-    const refusal = checkUserToken(request);
+    const refusal = await checkUserToken(request);
     if (refusal === 'lite-refuses') return request;
     if (refusal) return refusal;
   }
@@ -245,10 +245,10 @@ async function hasValidApiKey(request: Request): Promise<boolean> {
  * "requires a valid Bearer token"; GoTrue refuses it as any unverifiable token: 403 bad_jwt. Any other bad or
  * missing token: 'lite-refuses' (the request goes to lite untouched, which answers as GoTrue does).
  */
-function checkUserToken(request: Request): Response | 'lite-refuses' | null {
+async function checkUserToken(request: Request): Promise<Response | 'lite-refuses' | null> {
   const token = bearerToken(request, 'gotrue');
   if (!token || token.startsWith('sb_')) return 'lite-refuses';
-  const verified = verifyHS256(token, LOCAL_JWT_SECRET);
+  const verified = await verifyHS256(token, LOCAL_JWT_SECRET);
   if (verified.ok) return null;
   const alg = headerAlg(token);
   if (alg !== null && alg !== 'HS256') {

@@ -17,13 +17,13 @@ export type TokenCheck =
   | { ok: true; claims: Claims; token: string }
   | { ok: false; reason: string; connectError: { status: number; error: string }; systemMessage: string };
 
-export function checkToken(token: string | null | undefined, keys: KeyRing): TokenCheck {
+export async function checkToken(token: string | null | undefined, keys: KeyRing): Promise<TokenCheck> {
   if (!token) return fail(REASON.malformedJwt, CONNECT_ERROR.missingKey, 'The token provided is not a valid JWT');
   // sb_ keys are opaque: the gateway turns them into role-only claims (no expiry)
   if (token === keys.publishableKey) return { ok: true, token, claims: { role: 'anon' } };
   if (token === keys.secretKey) return { ok: true, token, claims: { role: 'service_role' } };
   if (token.startsWith('sb_')) return fail(REASON.malformedJwt, CONNECT_ERROR.malformed, 'The token provided is not a valid JWT');
-  const v = verifyHS256(token, keys.jwtSecret);
+  const v = await verifyHS256(token, keys.jwtSecret);
   if (!v.ok) {
     if (v.reason === 'expired') {
       const s = v.expiredForSeconds ?? 0;

@@ -49,6 +49,8 @@ export class Channel {
   presenceRef: string | null = null;
   /** Bumped by every postgres_changes (re)subscribe, so an older one that finishes late changes nothing. */
   pgGeneration = 0;
+  /** Bumped by every access_token push, so a check that finishes after a later push's changes nothing. */
+  tokenChecks = 0;
   presenceCalls: number[] = [];
   expiryTimer: NodeJS.Timeout | undefined;
   closed = false;

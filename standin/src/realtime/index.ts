@@ -25,7 +25,7 @@ export type ConnectResult =
 
 export interface Realtime {
   /** Checks an upgrade request (`apikey`, `vsn`) before the WebSocket handshake completes. */
-  connect(url: URL, headers: Record<string, string | string[] | undefined>): ConnectResult;
+  connect(url: URL, headers: Record<string, string | string[] | undefined>): Promise<ConnectResult>;
   handleApi(request: Request): Promise<Response>;
   stats(): { sockets: number; groups: number; subscriptions: number; deliveries: number; rlsChecks: number };
   close(): Promise<void>;
@@ -43,14 +43,14 @@ export async function createRealtime(db: Database, keys: KeyRing, options: Parti
   const sockets = new Set<RealtimeSocket>();
 
   return {
-    connect(url, headers) {
+    async connect(url, headers) {
       const vsnParam = url.searchParams.get('vsn') ?? '1.0.0';
       const vsn: Vsn | null = vsnParam.startsWith('2.') ? '2.0.0' : vsnParam.startsWith('1.') ? '1.0.0' : null;
       if (!vsn) return { ok: false, ...CONNECT_ERROR.badVsn };
       const header = headers['x-api-key'];
       const apikey = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('apikey');
       if (!apikey) return { ok: false, ...CONNECT_ERROR.missingKey };
-      const checked = checkToken(apikey, keys);
+      const checked = await checkToken(apikey, keys);
       if (!checked.ok) return { ok: false, ...checked.connectError };
       return {
         ok: true,

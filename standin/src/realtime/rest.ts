@@ -42,7 +42,7 @@ export async function handleRealtimeApi(request: Request, hub: Hub): Promise<Res
   if (request.method !== 'POST') return json(405, { message: 'Method Not Allowed' });
 
   const bearer = bearerToken(request);
-  const auth = checkToken(bearer ?? request.headers.get('apikey') ?? url.searchParams.get('apikey'), hub.keys);
+  const auth = await checkToken(bearer ?? request.headers.get('apikey') ?? url.searchParams.get('apikey'), hub.keys);
   if (!auth.ok) return json(401, { message: 'Unauthorized' });
 
   const body = await readBodyCapped(request, LIMITS.maxPayloadBytes).catch(() => undefined);

@@ -21,7 +21,7 @@ import {
   TOPIC_PREFIX,
 } from '../protocol/constants.ts';
 import type { BinaryBroadcastPush, Message, Vsn } from '../protocol/frames.ts';
-import { channelToken, checkToken } from './auth.ts';
+import { channelToken, checkToken, type TokenCheck } from './auth.ts';
 import { channelAccess, type Extension } from './authorization.ts';
 import { Channel, type PgBinding, type SocketLike, type Transport } from './channel.ts';
 import type { Hub } from './hub.ts';
@@ -148,6 +148,11 @@ export class RealtimeSocket implements SocketLike {
       if (this.hub.options.joinErrorDelayMs > 0) await new Promise((r) => setTimeout(r, this.hub.options.joinErrorDelayMs));
       reply(reason);
     };
+    // the token is checked first, so everything after it (ending a previous join, taking a slot) runs with
+    // no await in between, as it did when verification was synchronous
+    const token = channelToken(m.payload.access_token ?? m.payload.user_token, this.apikey);
+    const checked = await checkToken(token, this.hub.keys);
+    if (this.#closed) return;
     if (!m.topic.startsWith(TOPIC_PREFIX)) return fail(REASON.unmatchedTopic);
     if (m.topic === TOPIC_PREFIX) return fail(REASON.topicRequired);
 
@@ -159,7 +164,7 @@ export class RealtimeSocket implements SocketLike {
       this.channels.delete(m.topic);
     }
     // everything that needs no await is judged before a slot is taken
-    const channel = this.#channelFromJoin(m, joinRef);
+    const channel = this.#channelFromJoin(m, joinRef, token, checked);
     if (typeof channel === 'string') return fail(channel);
     // check and reserve in one synchronous step: every await below runs with the slot already taken
     if (!this.#joining.has(m.topic) && this.#slotsInUse() >= LIMITS.maxChannelsPerSocket) return fail(REASON.tooManyChannels);
@@ -187,14 +192,12 @@ export class RealtimeSocket implements SocketLike {
   }
 
   /** The channel a join asks for, from its config and token; or the reason to refuse it. */
-  #channelFromJoin(m: Message, joinRef: string): Channel | string {
+  #channelFromJoin(m: Message, joinRef: string, token: string, checked: TokenCheck): Channel | string {
     const config = isObject(m.payload.config) ? m.payload.config : {};
     const broadcast = isObject(config.broadcast) ? config.broadcast : {};
     const presence = isObject(config.presence) ? config.presence : {};
     const rawBindings = Array.isArray(config.postgres_changes) ? config.postgres_changes.filter(isObject) : [];
 
-    const token = channelToken(m.payload.access_token ?? m.payload.user_token, this.apikey);
-    const checked = checkToken(token, this.hub.keys);
     if (!checked.ok) return checked.reason;
 
     const channel = new Channel(this, m.topic, joinRef, truthy(config.private), checked.claims, token);
@@ -269,7 +272,10 @@ export class RealtimeSocket implements SocketLike {
   async handleAccessToken(channel: Channel, m: Message): Promise<void> {
     const token = m.payload.access_token;
     if (typeof token !== 'string' || token === '' || token.startsWith('sb_') || token === channel.token) return;
-    const checked = checkToken(token, this.hub.keys);
+    const seq = ++channel.tokenChecks;
+    const checked = await checkToken(token, this.hub.keys);
+    // a later access_token (or the channel's end) overtook this one while it was checked: the later one decides
+    if (seq !== channel.tokenChecks || channel.closed) return;
     if (!checked.ok) return this.shutdown(channel, checked.systemMessage);
     channel.token = token;
     channel.claims = checked.claims;

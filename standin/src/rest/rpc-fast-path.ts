@@ -62,7 +62,7 @@ export class RpcFastPath {
     const accept = request.headers.get('accept');
     if (accept && accept !== '*/*' && !accept.startsWith('application/json')) return null;
     if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) return null;
-    const claims = this.#serviceClaims(request);
+    const claims = await this.#serviceClaims(request);
     if (!claims) return null;
     const fn = (await this.#catalog()).get(match[1]!);
     if (!fn) return null;
@@ -115,16 +115,16 @@ export class RpcFastPath {
   }
 
   /** The service role, as an `sb_secret_` key or a JWT whose role is service_role, in both headers. */
-  #serviceClaims(request: Request): Claims | null {
+  async #serviceClaims(request: Request): Promise<Claims | null> {
     const apikey = request.headers.get('apikey');
     const bearer = bearerToken(request) ?? apikey;
     if (!apikey || !bearer) return null;
-    const resolve = (token: string): Claims | null => {
+    const resolve = async (token: string): Promise<Claims | null> => {
       if (token === this.keys.secretKey) return { role: 'service_role' };
-      const v = verifyHS256(token, this.keys.jwtSecret);
+      const v = await verifyHS256(token, this.keys.jwtSecret);
       return v.ok && v.claims.role === 'service_role' ? v.claims : null;
     };
-    const key = resolve(apikey);
+    const key = await resolve(apikey);
     if (!key) return null;
     return bearer === apikey || bearer.startsWith('sb_') ? key : resolve(bearer);
   }
