@@ -2,6 +2,7 @@
 -- PGlite has no logical replication, so change capture is a row trigger on every table in publication
 -- supabase_realtime that NOTIFYs after commit (NOTIFY is delivered in commit order). An event trigger keeps
 -- the capture triggers in step with the publication. Idempotent: runs on every start, after the migrations.
+-- Each `-- act-as: <role> | <claims>` line becomes the statements that act as that subscriber (db/act-as.ts).
 
 create schema if not exists standin_realtime;
 revoke all on schema standin_realtime from public;
@@ -109,10 +110,7 @@ begin
     visible := '[]';
     for sub in select value from jsonb_array_elements(chk -> 'subs') loop
       begin
-        perform set_config('role', sub ->> 'role', true);
-        perform set_config('request.jwt.claims', sub ->> 'claims', true);
-        perform set_config('request.jwt.claim.sub', coalesce((sub ->> 'claims')::jsonb ->> 'sub', ''), true);
-        perform set_config('request.jwt.claim.role', sub ->> 'role', true);
+        -- act-as: sub ->> 'role' | sub ->> 'claims'
         execute chk ->> 'q' into ok using chk -> 'pk';
       exception when others then
         ok := false;
@@ -148,10 +146,7 @@ begin
       )
       select array_agg(id) into probe_ids from probes;
     end if;
-    perform set_config('role', p_role, true);
-    perform set_config('request.jwt.claims', p_claims, true);
-    perform set_config('request.jwt.claim.sub', coalesce(p_claims::jsonb ->> 'sub', ''), true);
-    perform set_config('request.jwt.claim.role', p_role, true);
+    -- act-as: p_role | p_claims
     perform set_config('realtime.topic', p_topic, true);
     if p_write then
       foreach ext in array p_extensions loop

@@ -27,6 +27,7 @@ import {
   type QueryResult,
 } from 'kysely';
 import { PostgresJSDialect } from 'kysely-postgres-js';
+import { liteSettingCall } from '../db/act-as.ts';
 import type { Database } from '../db/database.ts';
 import type { Mutex } from '../db/mutex.ts';
 import { verifyHS256 } from '../jwt.ts';
@@ -222,16 +223,11 @@ export function mergeSetConfigs(queries: CompiledQuery[]): CompiledQuery[] {
     params = [];
   };
   for (const q of queries) {
-    const setConfig = /^\s*SELECT (set_config\(.*\))\s*$/is.exec(q.sql);
-    const setRole = /^\s*SET LOCAL ROLE ("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)\s*$/i.exec(q.sql);
-    if (setConfig && !setConfig[1]!.includes(', set_config(')) {
+    const setting = liteSettingCall(q.sql, q.parameters);
+    if (setting) {
       const offset = params.length;
-      calls.push(setConfig[1]!.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`));
-      params.push(...q.parameters);
-    } else if (setRole) {
-      const role = setRole[1]!.startsWith('"') ? setRole[1]!.slice(1, -1).replace(/""/g, '"') : setRole[1]!;
-      params.push(role);
-      calls.push(`set_config('role', $${params.length}, true)`);
+      calls.push(setting.call.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`));
+      params.push(...setting.params);
     } else {
       close();
       out.push(q);

@@ -4,6 +4,7 @@
  * test. The per-table RLS check functions are created here, when a table's metadata is first loaded, so they exist
  * before any change of that table is checked.
  */
+import { actAsPlpgsql } from '../db/act-as.ts';
 import type { Database } from '../db/database.ts';
 
 export interface Column {
@@ -103,10 +104,7 @@ export class Catalog {
           visible jsonb := '[]';
         begin
           for sub in select value from jsonb_array_elements(subs) loop
-            perform set_config('role', sub ->> 'role', true);
-            perform set_config('request.jwt.claims', sub ->> 'claims', true);
-            perform set_config('request.jwt.claim.sub', coalesce((sub ->> 'claims')::jsonb ->> 'sub', ''), true);
-            perform set_config('request.jwt.claim.role', sub ->> 'role', true);
+${actAsPlpgsql("sub ->> 'role'", "sub ->> 'claims'", '            ')}
             select exists (select 1 from ${quoteIdent(schema)}.${quoteIdent(table)} t where ${where}) into ok;
             if ok then
               visible := visible || jsonb_build_array(sub -> 'k');

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath, URL as NodeURL } from 'node:url';
+import { renderActAs } from '../db/act-as.ts';
 import type { Database } from '../db/database.ts';
 import { CONNECT_ERROR, LIMITS } from '../protocol/constants.ts';
 import type { Vsn } from '../protocol/frames.ts';
@@ -17,7 +18,7 @@ import { RealtimeSocket } from './socket.ts';
 
 export type { Transport } from './channel.ts';
 
-const REALTIME_SQL = fs.readFileSync(fileURLToPath(new NodeURL('../db/realtime.sql', import.meta.url)), 'utf8');
+const REALTIME_SQL = renderActAs(fs.readFileSync(fileURLToPath(new NodeURL('../db/realtime.sql', import.meta.url)), 'utf8'), 2);
 
 export type ConnectResult =
   | { ok: true; vsn: Vsn; apikey: string; open(transport: Transport): { onMessage(data: Buffer | string, isBinary: boolean): void; onClose(): void } }

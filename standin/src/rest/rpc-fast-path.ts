@@ -9,6 +9,7 @@
  * PostgREST: 200 with the JSON value, 204 for void, errors as `{code, details, hint, message}` with PostgREST's
  * status for the SQLSTATE (`postgrest-errors.ts`, shared with lite's path). The REST contract tests run through both paths.
  */
+import { actAsSettings, rpcRequestSettings, setConfigLiterals } from '../db/act-as.ts';
 import type { Database } from '../db/database.ts';
 import { bearerToken, CORS_REST as CORS } from '../http.ts';
 import { verifyHS256 } from '../jwt.ts';
@@ -87,19 +88,10 @@ export class RpcFastPath {
       .map((a) => `${quoteIdent(a.name)} => ${literal(given[a.name], a.type)}::${a.type}`)
       .join(', ');
     const headers = Object.fromEntries([...request.headers].map(([k, v]) => [k.toLowerCase(), v]));
-    const preamble = [
-      ['role', 'service_role'],
-      ['request.jwt.claims', JSON.stringify(claims)],
-      ['request.jwt.claim.role', 'service_role'],
-      ['request.jwt.claim.sub', typeof claims.sub === 'string' ? claims.sub : ''],
-      ['request.method', 'POST'],
-      ['request.path', url.pathname.slice('/rest/v1'.length)],
-      ['request.headers', JSON.stringify(headers)],
-      ['response.status', ''],
-      ['response.headers', ''],
-    ]
-      .map(([k, v]) => `set_config(${quoteLiteral(k!)}, ${quoteLiteral(v!)}, true)`)
-      .join(', ');
+    const preamble = setConfigLiterals([
+      ...actAsSettings('service_role', claims),
+      ...rpcRequestSettings({ method: 'POST', path: url.pathname.slice('/rest/v1'.length), headers }),
+    ]);
     const call = fn.returnsVoid
       ? `SELECT public.${quoteIdent(match[1]!)}(${argsSql})`
       : `SELECT to_jsonb(public.${quoteIdent(match[1]!)}(${argsSql}))::text AS result`;
