@@ -5,6 +5,8 @@
  * the member's read cursors; snapshot + stream + catch-up (from a cursor, with overlap) on every SUBSCRIBED; polling with
  * jitter only while the channel has been down longer than a short grace period; session check and catch-up on
  * visibilitychange, pageshow and online. Every row, from whatever source, goes through inboxReducer.
+ * What is not React state wiring lives in lib/realtime: inbox-changes.ts (a channel change → reducer actions),
+ * inbox-catch-up.ts, inbox-queries.ts and inbox-writes.ts (the reads and writes), inbox-reducer.ts (the state).
  *
  *   const inbox = useRealtimeInbox({ supabase, distributorId, userId, initial });
  *   inbox.status          // 'live' | 'connecting' | 'reconnecting' | 'polling' | 'offline'
@@ -12,28 +14,24 @@
  */
 import { useCallback, useEffect, useEffectEvent, useId, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { BrowserClient } from '@/lib/supabase/client';
-import { connectionStatus, jittered, type ConnectionStatus } from '@/lib/realtime/connection-status';
-import { catchUpWindow } from '@/lib/realtime/cursor';
+import { connectionStatus, type ConnectionStatus } from '@/lib/realtime/connection-status';
 import { DiagnosticsRecorder, type InboxDiagnostics } from '@/lib/realtime/diagnostics';
-import { emptyInbox, inboxReducer, type InboxState } from '@/lib/realtime/inbox-reducer';
-import { openInboxChannel, type InboxChannel } from '@/lib/realtime/inbox-channel';
-import { conversationsById, missingContacts, readCatchUp, searchConversationIds, threadPage } from '@/lib/realtime/inbox-queries';
+import { inboxChangeHandlers } from '@/lib/realtime/inbox-changes';
+import { catchUpInbox } from '@/lib/realtime/inbox-catch-up';
+import { inboxTopic, openInboxChannel, type InboxChannel } from '@/lib/realtime/inbox-channel';
+import { conversationsById, missingContacts, searchConversationIds, threadPage } from '@/lib/realtime/inbox-queries';
+import { inboxReducer, needsMarkRead, oldestServerSeq, seedInbox, type InboxSnapshot, type InboxState } from '@/lib/realtime/inbox-reducer';
+import { markConversationRead, updateContact, updateConversation, type ContactPatch, type ConversationPatch } from '@/lib/realtime/inbox-writes';
 import { optimisticReply, postReply, retryInput, type SendInput } from '@/lib/realtime/replies';
-import { Backoff, serialRunner, type SerialRunner } from '@/lib/realtime/serial';
+import { Backoff, repeatJittered, serialRunner, type SerialRunner } from '@/lib/realtime/serial';
 import { useResume } from '@/hooks/use-resume';
-import type { ContactRow, ConversationRow, InboxMessage, MessageRow, ReadRow } from '@/lib/realtime/types';
+import type { ConversationRow, InboxMessage, MessageRow } from '@/lib/realtime/types';
 
 export { THREAD_PAGE } from '@/lib/realtime/inbox-queries';
 export type { InboxDiagnostics } from '@/lib/realtime/diagnostics';
+export type { InboxSnapshot } from '@/lib/realtime/inbox-reducer';
 export type { SendInput } from '@/lib/realtime/replies';
 const MARK_READ_INTERVAL_MS = 1000;
-
-export interface InboxSnapshot {
-  conversations: ConversationRow[];
-  contacts: ContactRow[];
-  reads: ReadRow[];
-  messages?: MessageRow[];
-}
 
 export interface UseRealtimeInboxOptions {
   supabase: BrowserClient;
@@ -49,7 +47,7 @@ export interface UseRealtimeInboxOptions {
 }
 
 export function useRealtimeInbox({ supabase, distributorId, userId, initial, graceMs = 3000, pollIntervalMs = 5000, onInbound }: UseRealtimeInboxOptions) {
-  const [state, dispatch] = useReducer(inboxReducer, initial, seed);
+  const [state, dispatch] = useReducer(inboxReducer, initial, seedInbox);
   const stateRef = useRef<InboxState>(state);
   // a layout effect: children's effects (a thread marking itself read) must see this render's state
   useLayoutEffect(() => {
@@ -80,25 +78,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
   // ── catch-up: one at a time; a request while one runs schedules exactly one more ────────────────────
   const [catchUpRunner] = useState(() => serialRunner<string>());
   const catchUpOnce = useCallback(
-      async (reason: string) => {
-        const started = performance.now();
-        let rows = 0;
-        try {
-          const { messages, conversations, reads, contacts } = await readCatchUp(supabase, distributorId, userId, catchUpWindow(stateRef.current.cursor));
-          dispatch({ type: 'contacts', rows: contacts });
-          rows = messages.rows.length + conversations.rows.length;
-          dispatch({ type: 'conversations', rows: conversations.rows });
-          dispatch({ type: 'messages', rows: messages.rows });
-          // more changed than a catch-up reads (a long night offline): loaded threads fetch again when opened
-          if (!messages.complete || !conversations.complete) dispatch({ type: 'historyReset' });
-          dispatch({ type: 'reads', rows: reads });
-          for (const m of messages.rows) diagnostics.latency(m, 'catch-up');
-          await fetchContacts(conversations.rows);
-          diagnostics.catchUp({ reason, rows, ms: Math.round(performance.now() - started) });
-        } catch (error) {
-          diagnostics.catchUp({ reason, rows, ms: Math.round(performance.now() - started), error: (error as Error).message });
-        }
-      },
+    (reason: string) => catchUpInbox({ supabase, distributorId, userId, cursor: stateRef.current.cursor, dispatch, diagnostics, fetchContacts }, reason),
     [supabase, distributorId, userId, fetchContacts, diagnostics],
   );
   const catchUp = useCallback((reason: string): Promise<void> => catchUpRunner(catchUpOnce, reason), [catchUpRunner, catchUpOnce]);
@@ -111,33 +91,8 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       // realtime-js only sends a token in the join if it already holds one: make sure it does
       await supabase.realtime.setAuth();
       if (disposed) return;
-      open = openInboxChannel(supabase, { topic: `inbox:${distributorId}:${instance}:${nextRun()}`, distributorId, userId }, {
-        message: (p) => {
-          diagnostics.event();
-          if (p.eventType === 'DELETE') {
-            if (p.old.id) dispatch({ type: 'messageDeleted', id: p.old.id });
-            return;
-          }
-          dispatch({ type: 'messages', rows: [p.new] });
-          if (p.eventType === 'INSERT' && p.new.direction === 'inbound') {
-            diagnostics.latency(p.new, 'realtime');
-            inboundArrived(p.new);
-          }
-        },
-        conversation: (p) => {
-          diagnostics.event();
-          if (p.eventType === 'DELETE') return;
-          dispatch({ type: 'conversations', rows: [p.new] });
-          void fetchContacts([p.new]);
-        },
-        contact: (p) => {
-          diagnostics.event();
-          if (p.eventType === 'UPDATE') dispatch({ type: 'contacts', rows: [p.new] });
-        },
-        read: (p) => {
-          diagnostics.event();
-          if (p.eventType !== 'DELETE') dispatch({ type: 'reads', rows: [p.new] });
-        },
+      open = openInboxChannel(supabase, { topic: inboxTopic(distributorId, instance), distributorId, userId }, {
+        ...inboxChangeHandlers({ dispatch, diagnostics, inbound: (m) => inboundArrived(m), conversationChanged: (c) => void fetchContacts([c]) }),
         ready: () => !disposed && void catchUp('subscribed'),
         status: (status, error) => {
           if (disposed) return;
@@ -182,19 +137,10 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
   // ── polling, only while down past the grace period ───────────────────────────────────────────────────
   useEffect(() => {
     if (status !== 'polling') return;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout>;
-    const tick = async () => {
-      if (stopped) return;
+    return repeatJittered(() => {
       diagnostics.poll();
-      await catchUp('poll');
-      if (!stopped) timer = setTimeout(tick, jittered(pollIntervalMs));
-    };
-    void tick();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
+      return catchUp('poll');
+    }, pollIntervalMs);
   }, [status, catchUp, pollIntervalMs, diagnostics]);
 
   const readMarks = useRef<Record<string, SerialRunner>>({});
@@ -207,12 +153,8 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       if (stateRef.current.history[conversationId]?.loaded) return;
       history(conversationId, await threadPage(supabase, distributorId, conversationId));
     };
-    const loadOlder = async (conversationId: string) => {
-      const oldest = Object.values(stateRef.current.messages)
-        .filter((m) => m.conversation_id === conversationId && !m.local)
-        .reduce((min, m) => Math.min(min, m.seq), Number.MAX_SAFE_INTEGER);
-      history(conversationId, await threadPage(supabase, distributorId, conversationId, oldest));
-    };
+    const loadOlder = async (conversationId: string) =>
+      history(conversationId, await threadPage(supabase, distributorId, conversationId, oldestServerSeq(stateRef.current, conversationId)));
     /** Conversations outside the first snapshot (a deep link, search hits), with their contacts. */
     const loadConversations = async (ids: string[]): Promise<ConversationRow[]> => {
       const rows = await conversationsById(supabase, distributorId, ids.filter((id) => !stateRef.current.conversations[id]));
@@ -245,25 +187,17 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
      * the trailing call covers everything that arrived meanwhile).
      */
     const markRead = (conversationId: string): Promise<void> => {
-      const conversation = stateRef.current.conversations[conversationId];
-      const read = stateRef.current.reads[conversationId];
-      if (!conversation || (read && read.read_inbound_count >= conversation.inbound_count && read.last_read_seq >= (conversation.last_message_seq ?? 0))) return Promise.resolve();
+      if (!needsMarkRead(stateRef.current, conversationId)) return Promise.resolve();
       const runner = (readMarks.current[conversationId] ??= serialRunner({ minIntervalMs: MARK_READ_INTERVAL_MS }));
       return runner(async () => {
-        const { data, error } = await supabase.rpc('mark_conversation_read', { p_conversation_id: conversationId });
-        if (!error && data) dispatch({ type: 'reads', rows: [data as ReadRow] });
+        const read = await markConversationRead(supabase, conversationId);
+        if (read) dispatch({ type: 'reads', rows: [read] });
       }, undefined);
     };
-    const updateConversation = async (conversationId: string, patch: { assignee_id?: string | null; status?: 'open' | 'closed' }) => {
-      const { data, error } = await supabase.from('conversations').update(patch).eq('id', conversationId).select('*').single();
-      if (error) throw new Error(error.message);
-      dispatch({ type: 'conversations', rows: [data] });
-    };
-    const updateContact = async (contactId: string, patch: { display_name?: string | null; notes?: string | null }) => {
-      const { data, error } = await supabase.from('contacts').update(patch).eq('id', contactId).select('*').single();
-      if (error) throw new Error(error.message);
-      dispatch({ type: 'contacts', rows: [data] });
-    };
+    const patchConversation = async (conversationId: string, patch: ConversationPatch) =>
+      dispatch({ type: 'conversations', rows: [await updateConversation(supabase, conversationId, patch)] });
+    const patchContact = async (contactId: string, patch: ContactPatch) =>
+      dispatch({ type: 'contacts', rows: [await updateContact(supabase, contactId, patch)] });
     const searchMessages = (query: string): Promise<Set<string>> => searchConversationIds(supabase, distributorId, query);
     return {
       loadConversation,
@@ -273,9 +207,9 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
       send,
       retry,
       markRead,
-      assign: (conversationId: string, assigneeId: string | null) => updateConversation(conversationId, { assignee_id: assigneeId }),
-      setStatus: (conversationId: string, status: 'open' | 'closed') => updateConversation(conversationId, { status }),
-      updateContact,
+      assign: (conversationId: string, assigneeId: string | null) => patchConversation(conversationId, { assignee_id: assigneeId }),
+      setStatus: (conversationId: string, status: 'open' | 'closed') => patchConversation(conversationId, { status }),
+      updateContact: patchContact,
       searchMessages,
       catchUp,
       reconnect: () => {
@@ -292,18 +226,3 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
 }
 
 export type RealtimeInbox = ReturnType<typeof useRealtimeInbox>;
-
-let runs = 0;
-/** Channel topics are unique per effect run: a StrictMode remount must not get the instance it is removing. */
-function nextRun(): number {
-  return ++runs;
-}
-
-function seed(initial: InboxSnapshot | undefined): InboxState {
-  if (!initial) return emptyInbox;
-  let s = inboxReducer(emptyInbox, { type: 'conversations', rows: initial.conversations });
-  s = inboxReducer(s, { type: 'contacts', rows: initial.contacts });
-  s = inboxReducer(s, { type: 'reads', rows: initial.reads });
-  if (initial.messages) s = inboxReducer(s, { type: 'messages', rows: initial.messages });
-  return s;
-}

@@ -28,6 +28,12 @@ export interface InboxChannel {
   close(): Promise<'ok' | 'timed out' | 'error' | RealtimeChannelSendResponse>;
 }
 
+let runs = 0;
+/** A topic unique per call: a StrictMode remount must not get the channel instance it is removing. */
+export function inboxTopic(distributorId: string, instance: string): string {
+  return `inbox:${distributorId}:${instance}:${++runs}`;
+}
+
 export function openInboxChannel(
   supabase: SupabaseClient<Database>,
   o: { topic: string; distributorId: string; userId: string; confirmTimeoutMs?: number },

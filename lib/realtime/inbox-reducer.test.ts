@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { emptyInbox, inboxReducer, localId, selectConversations, selectThread, unreadCount, type InboxState } from './inbox-reducer';
-import type { ConversationRow, InboxMessage, MessageRow } from './types';
+import { emptyInbox, inboxReducer, localId, needsMarkRead, oldestServerSeq, seedInbox, selectConversations, selectThread, unreadCount, type InboxState } from './inbox-reducer';
+import type { ConversationRow, InboxMessage, MessageRow, ReadRow } from './types';
 
 const t = (s: number) => new Date(Date.UTC(2026, 10, 21, 12, 0, s)).toISOString();
 const msg = (seq: number, patch: Partial<MessageRow> = {}): MessageRow => ({
@@ -94,5 +94,33 @@ describe('conversations', () => {
   test('read cursors only move forward', () => {
     const r = (n: number) => ({ conversation_id: 'a', user_id: 'u', distributor_id: 'd1', last_read_seq: n, read_inbound_count: n, read_at: t(n) });
     expect(run({ type: 'reads', rows: [r(5)] }, { type: 'reads', rows: [r(3)] }).reads.a!.read_inbound_count).toBe(5);
+  });
+});
+
+describe('snapshot and selectors the hook reads', () => {
+  const read = (patch: Partial<ReadRow>): ReadRow => ({ conversation_id: 'c1', user_id: 'u1', distributor_id: 'd1', last_read_seq: 0, read_inbound_count: 0, read_at: t(0), ...patch });
+
+  test('a snapshot seeds the same state as its rows fed through the reducer; none is the empty inbox', () => {
+    const snapshot = { conversations: [conv('c1', { last_message_seq: 2 })], contacts: [], reads: [read({ last_read_seq: 1 })], messages: [msg(1), msg(2)] };
+    const fed = run({ type: 'conversations', rows: snapshot.conversations }, { type: 'reads', rows: snapshot.reads }, { type: 'messages', rows: snapshot.messages });
+    expect(seedInbox(snapshot)).toEqual(fed);
+    expect(seedInbox(undefined)).toBe(emptyInbox);
+  });
+
+  test('the oldest held server seq ignores other threads and optimistic rows', () => {
+    const optimistic: InboxMessage = { ...msg(0, { id: localId('x'), client_msg_id: 'x' }), local: { state: 'sending' } };
+    const s = run({ type: 'messages', rows: [msg(7), msg(5), msg(3, { conversation_id: 'c2' })] }, { type: 'optimistic', message: optimistic });
+    expect(oldestServerSeq(s, 'c1')).toBe(5);
+    expect(oldestServerSeq(s, 'c3')).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  test('marking read is needed only for a known conversation the cursor does not cover yet', () => {
+    const c = conv('c1', { inbound_count: 2, last_message_seq: 4 });
+    expect(needsMarkRead(emptyInbox, 'c1')).toBe(false);
+    expect(needsMarkRead(run({ type: 'conversations', rows: [c] }), 'c1')).toBe(true);
+    const covered = run({ type: 'conversations', rows: [c] }, { type: 'reads', rows: [read({ read_inbound_count: 2, last_read_seq: 4 })] });
+    expect(needsMarkRead(covered, 'c1')).toBe(false);
+    const behind = run({ type: 'conversations', rows: [c] }, { type: 'reads', rows: [read({ read_inbound_count: 2, last_read_seq: 3 })] });
+    expect(needsMarkRead(behind, 'c1')).toBe(true);
   });
 });

@@ -84,6 +84,24 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
   }
 }
 
+/** The inbox's first render: the server's snapshot of the distributor's conversations, contacts and reads. */
+export interface InboxSnapshot {
+  conversations: ConversationRow[];
+  contacts: ContactRow[];
+  reads: ReadRow[];
+  messages?: MessageRow[];
+}
+
+/** The state a snapshot seeds, through the same reducer every later row goes through. */
+export function seedInbox(initial: InboxSnapshot | undefined): InboxState {
+  if (!initial) return emptyInbox;
+  let s = inboxReducer(emptyInbox, { type: 'conversations', rows: initial.conversations });
+  s = inboxReducer(s, { type: 'contacts', rows: initial.contacts });
+  s = inboxReducer(s, { type: 'reads', rows: initial.reads });
+  if (initial.messages) s = inboxReducer(s, { type: 'messages', rows: initial.messages });
+  return s;
+}
+
 function withMessages(state: InboxState, rows: MessageRow[]): InboxState {
   if (rows.length === 0) return state;
   let messages = upsertNewer(state.messages, rows);
@@ -137,6 +155,21 @@ export function selectThread(state: InboxState, conversationId: string): InboxMe
 
 export function unreadCount(conversation: ConversationRow, read: ReadRow | undefined): number {
   return Math.max(0, conversation.inbound_count - (read?.read_inbound_count ?? 0));
+}
+
+/** The lowest seq among a conversation's server messages held (MAX_SAFE_INTEGER if none): the next older page ends below it. */
+export function oldestServerSeq(state: InboxState, conversationId: string): number {
+  return Object.values(state.messages)
+    .filter((m) => m.conversation_id === conversationId && !m.local)
+    .reduce((min, m) => Math.min(min, m.seq), Number.MAX_SAFE_INTEGER);
+}
+
+/** Whether marking the conversation read would move the member's cursor: known, and not read up to its newest message. */
+export function needsMarkRead(state: InboxState, conversationId: string): boolean {
+  const conversation = state.conversations[conversationId];
+  const read = state.reads[conversationId];
+  if (!conversation) return false;
+  return !(read && read.read_inbound_count >= conversation.inbound_count && read.last_read_seq >= (conversation.last_message_seq ?? 0));
 }
 
 export type ConversationFilter = 'all' | 'mine' | 'unassigned' | 'open' | 'closed';

@@ -1,5 +1,5 @@
-import { describe, expect, test } from 'vitest';
-import { Backoff, serialRunner } from './serial';
+import { describe, expect, test, vi } from 'vitest';
+import { Backoff, repeatJittered, serialRunner } from './serial';
 
 /** A task whose runs the test finishes one by one. */
 function controlledTask() {
@@ -104,5 +104,29 @@ describe('Backoff', () => {
     expect(b.next()).toBe(1000);
     const low = new Backoff(1000, 30_000, () => 0);
     expect(low.next()).toBe(800);
+  });
+});
+
+describe('repeatJittered', () => {
+  test('runs at once, then an interval after each run ends, never two at once; stopping ends it', async () => {
+    vi.useFakeTimers();
+    try {
+      const c = controlledTask();
+      const stop = repeatJittered(c.task, 1000, () => 0.5); // no jitter: exactly 1000 ms
+      expect(c.runs()).toBe(1);
+      await vi.advanceTimersByTimeAsync(5000); // the first run has not finished: nothing more starts
+      expect(c.runs()).toBe(1);
+      await c.finishNext();
+      await vi.advanceTimersByTimeAsync(999);
+      expect(c.runs()).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(c.runs()).toBe(2);
+      stop();
+      await c.finishNext(); // a run in progress when stopped finishes, and none follows it
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(c.runs()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

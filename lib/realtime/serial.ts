@@ -1,5 +1,5 @@
 /**
- * Two small schedulers the realtime hooks share.
+ * Three small schedulers the realtime hooks share.
  *
  * `serialRunner()`: runs tasks one at a time. A call while a run is in progress does not start a second one
  * in parallel; it asks for exactly one more run after the current one (which then sees everything that
@@ -8,6 +8,9 @@
  *
  * `Backoff`: the delay before re-creating a channel the server closed: 1 s, 2 s, 4 s … up to 30 s, each
  * with ±20% jitter so many screens that lost the server together do not come back in step.
+ *
+ * `repeatJittered(task, intervalMs)`: runs a task now and again each interval (±20%) after the last run
+ * ended, until stopped: the inbox's polling while its channel is down.
  */
 import { jittered } from '@/lib/realtime/connection-status';
 
@@ -71,4 +74,23 @@ export class Backoff {
   reset(): void {
     this.#attempt = 0;
   }
+}
+
+/**
+ * Runs `task` at once, then `jittered(intervalMs)` after each run has finished (never two at once), until the
+ * returned function is called; a run in progress when it is stopped finishes, and none follows it.
+ */
+export function repeatJittered(task: () => Promise<void>, intervalMs: number, random: () => number = Math.random): () => void {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const tick = async () => {
+    if (stopped) return;
+    await task();
+    if (!stopped) timer = setTimeout(tick, jittered(intervalMs, random));
+  };
+  void tick();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
