@@ -7,20 +7,19 @@
  *   2. beside it, in the same run and on the same messages, the seeds' baseline: a dashboard that polls every
  *      3 s (the catch-up queries our hook would run, as ben, from this process): its delivery latency, and the
  *      database queries per minute each such open dashboard costs, against what ours costs while live;
- *   3. the JavaScript shipped for /inbox: every script the page loads, raw and gzip (level 9).
+ *   3. the JavaScript shipped for /inbox: every script the page loads, raw and gzip, level 9 (javascript-shipped.ts).
  *
  *   node --import tsx bench/inbox-browser.ts [--backend pglite|postgres|both] [--count 200] [--rate 10] [--no-build]
  *   (E2E_BUILD_ARGS=--webpack builds with webpack instead of Turbopack, for comparison)
  */
-import zlib from 'node:zlib';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import type { Browser } from 'playwright-core';
 import { LOCAL_PUBLISHABLE_KEY } from '../standin/src/keys.ts';
 import { ACME, DEMO_USERS } from '../tests/helpers/demo.ts';
 import { startPostgresCluster, type PostgresCluster } from '../tests/helpers/postgres-cluster.ts';
 import { launchChromium, PASSWORD, signIn, startStack, type Stack } from '../tests/e2e/stack.ts';
 import buildForE2e from '../tests/setup/e2e-build.ts';
+import { javascriptShipped } from './javascript-shipped.ts';
 import { summarize, writeResults } from './stats.ts';
 
 const argv = process.argv.slice(2);
@@ -38,40 +37,6 @@ const round = (s: ReturnType<typeof summarize>) => Object.fromEntries(Object.ent
 async function standinStats(stack: Stack): Promise<{ deliveries: number; rlsChecks: number }> {
   const health = (await (await fetch(`${stack.standin.url}/health`)).json()) as { realtime: { deliveries: number; rlsChecks?: number } };
   return { deliveries: health.realtime.deliveries, rlsChecks: health.realtime.rlsChecks ?? 0 };
-}
-
-/** Every script a page loads (a clean load, after signing in), raw and gzip -9. */
-async function scriptsOf(browser: Browser, stack: Stack, pagePath: string, signedIn: boolean) {
-  const session = signedIn ? await signIn(browser, stack.appUrl, DEMO_USERS.ana.email, '/inbox') : null;
-  const context = session?.context ?? (await browser.newContext({ baseURL: stack.appUrl }));
-  const page = session?.page ?? (await context.newPage());
-  const scripts = new Map<string, Buffer>();
-  page.on('response', async (res) => {
-    if (res.request().resourceType() !== 'script') return;
-    try {
-      scripts.set(res.url(), await res.body());
-    } catch {
-      /* redirected or aborted */
-    }
-  });
-  await page.goto(pagePath, { waitUntil: 'networkidle' });
-  await context.close();
-  const files = [...scripts].map(([url, body]) => ({ file: new URL(url).pathname, raw: body.length, gzip: zlib.gzipSync(body, { level: 9 }).length }));
-  files.sort((a, b) => b.gzip - a.gzip);
-  const kb = (n: number) => Math.round((n / 1024) * 10) / 10;
-  return { scripts: files.length, rawKb: kb(files.reduce((n, f) => n + f.raw, 0)), gzipKb: kb(files.reduce((n, f) => n + f.gzip, 0)), files: files.map((f) => ({ ...f, raw: kb(f.raw), gzip: kb(f.gzip) })) };
-}
-
-/** /inbox's JavaScript, beside /login's (React and Next alone, no Supabase client) as the framework's floor. */
-async function javascriptShipped(browser: Browser, stack: Stack) {
-  const inbox = await scriptsOf(browser, stack, '/inbox', true);
-  const login = await scriptsOf(browser, stack, '/login', false);
-  const shared = new Set(login.files.map((f) => f.file));
-  return {
-    inbox,
-    loginPageFloor: { scripts: login.scripts, gzipKb: login.gzipKb },
-    onlyOnInboxGzipKb: Math.round(inbox.files.filter((f) => !shared.has(f.file)).reduce((n, f) => n + f.gzip, 0) * 10) / 10,
-  };
 }
 
 /** The seeds' dashboard: every 3 s, the three catch-up queries, as ben. Counts its requests and when it first saw each message. */
