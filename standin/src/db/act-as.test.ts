@@ -1,6 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import { describe, expect, test } from 'vitest';
-import { mergeSetConfigs } from '../lite/adapter.ts';
+import { mergeSetConfigs } from '../lite/drivers.ts';
 import { actAsPlpgsql, actAsSettings, liteSettingCall, renderActAs, setConfigLiterals, setConfigSelect } from './act-as.ts';
 
 describe('act-as', () => {

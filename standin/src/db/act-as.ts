@@ -6,7 +6,7 @@
  *   - `setConfigLiterals()`: a `SELECT` list with literal values, for a simple-protocol multi-statement query
  *     (rest/rpc-fast-path.ts);
  *   - `setConfigSelect()`: a parameterised `SELECT set_config($1, $2, true), …` (and lite's own statements,
- *     merged into one by lite/pipelining.ts, are recognised here: `liteSettingCall()`);
+ *     merged into one by lite/drivers.ts, are recognised here: `liteSettingCall()`);
  *   - `actAsPlpgsql()`: plpgsql `perform set_config(…)` statements from SQL expressions for the role and the
  *     claims (realtime/catalog.ts, db/realtime.sql through `renderActAs()`).
  * Every setting is `is_local` (true): it ends with the transaction.

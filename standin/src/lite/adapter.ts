@@ -1,38 +1,28 @@
 /**
  * The only module that knows @supabase/lite's internals. lite 0.10.0 is pinned exactly; every fix for what lite
- * does differently from hosted PostgREST and GoTrue lives here, and `selfTest()` fails the start loudly if an
- * internal this relies on has changed (so an upgrade is a deliberate step gated on the contract tests).
+ * does differently from hosted PostgREST and GoTrue lives here and in the modules named below (drivers.ts: the
+ * Kysely drivers lite runs on; self-test.ts: `selfTest()`, which fails the start loudly if an internal this
+ * relies on has changed, so an upgrade is a deliberate step gated on the contract tests).
  *
  * What lite lacks or does differently, and where it is fixed:
  *   legacy anon/service_role JWTs as `apikey`                → apiKeyResolver()
  *   GRANT ALL on every table at the first request            → connection.rlsState = 'active' (private field)
  *   timestamps/numerics not as PostgREST prints them         → parsers in db/database.ts
- *   no lock around the shared PGlite session                 → installSessionLock() (replaces connection.kysely)
- *   PGlite's parameter serialiser throws on JSON objects     → queryWithSerialiserFallback()
+ *   no lock around the shared PGlite session                 → drivers.ts installSessionLock() (replaces connection.kysely)
+ *   PGlite's parameter serialiser throws on JSON objects     → drivers.ts queryWithSerialiserFallback()
  *   every expected DB error logged with a stack              → quietExpectedDbErrors()
  *   SQLSTATEs lite has no rule for answer 500 "SUP"          → installPostgrestStatuses() (23514, P0001, 53*, …)
- *   ~14 sequential round trips per request on PostgreSQL     → installPipelining()
+ *   ~14 sequential round trips per request on PostgreSQL     → drivers.ts installPipelining()
  *   no /auth/v1/admin/*                                      → admin-api.ts, in front of lite
  *   auth.email(), usage on schema auth, platform objects     → db/bootstrap.sql
  */
 import { App } from '@supabase/lite';
-import {
-  CompiledQuery,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type DatabaseConnection,
-  type Driver,
-  type QueryResult,
-} from 'kysely';
-import { PostgresJSDialect } from 'kysely-postgres-js';
-import { liteSettingCall } from '../db/act-as.ts';
+import { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
-import type { Mutex } from '../db/mutex.ts';
 import { verifyHS256 } from '../jwt.ts';
 import { dbError, postgrestStatus } from '../rest/postgrest-errors.ts';
 import { LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from '../keys.ts';
+import { installPipelining, installSessionLock } from './drivers.ts';
 
 export interface LiteOptions {
   siteUrl: string;
@@ -115,172 +105,6 @@ export async function apiKeyResolver(key: string) {
 }
 
 /**
- * lite runs REST and Auth transactions as raw BEGIN … COMMIT on one PGlite session with no lock, so two
- * concurrent requests can interleave (and one can run inside the other's transaction, with its role and claims).
- * This gives lite a Kysely whose driver holds `lock` from acquire to release, the way Kysely's own SQLite driver
- * serialises a single connection. Our own code takes the same lock through `Database`.
- */
-function installSessionLock(connection: LiteConnection, lock: Mutex): void {
-  const pg = connection.driver as { query: PgliteQuery };
-  const conn: DatabaseConnection = {
-    async executeQuery(q) {
-      const r = await queryWithSerialiserFallback(pg, q.sql, [...q.parameters]);
-      return { rows: r.rows as never[], numAffectedRows: typeof r.affectedRows === 'number' ? BigInt(r.affectedRows) : undefined };
-    },
-    async *streamQuery() {
-      throw new Error('PGlite does not support streaming');
-    },
-  };
-  const releases: Array<() => void> = [];
-  const driver = {
-    async init() {},
-    async destroy() {},
-    async acquireConnection() {
-      releases.push(await lock.lock());
-      return conn;
-    },
-    async releaseConnection() {
-      releases.shift()?.();
-    },
-    async beginTransaction(c: DatabaseConnection) {
-      await c.executeQuery(CompiledQuery.raw('BEGIN'));
-    },
-    async commitTransaction(c: DatabaseConnection) {
-      await c.executeQuery(CompiledQuery.raw('COMMIT'));
-    },
-    async rollbackTransaction(c: DatabaseConnection) {
-      await c.executeQuery(CompiledQuery.raw('ROLLBACK'));
-    },
-  };
-  connection.kysely = postgresKysely(driver);
-}
-
-type PgliteQuery = (sql: string, params: unknown[]) => Promise<{ rows: unknown[]; affectedRows?: number }>;
-
-/**
- * PGlite turns each parameter into text itself, by the type PostgreSQL inferred for it, and throws a plain Error
- * ("Invalid input for string type") for a value it cannot: a JSON object or array sent for a text column, a
- * string for a boolean. lite answers that 500. PostgreSQL (postgres.js) and PostgREST take an object for a text
- * column as its JSON text, so the query is sent once more with objects and arrays as JSON text (the serialiser
- * failed before anything reached the database, so nothing ran); a value that still does not fit is PostgreSQL's
- * 22P02, the caller's fault.
- */
-async function queryWithSerialiserFallback(pg: { query: PgliteQuery }, sql: string, params: unknown[]) {
-  try {
-    return await pg.query(sql, params);
-  } catch (error) {
-    const type = serialiserType(error);
-    if (type === null) throw error;
-    const asJson = params.map((p) => (typeof p === 'object' && p !== null && !(p instanceof Date) && !(p instanceof Uint8Array) ? JSON.stringify(p) : p));
-    try {
-      return await pg.query(sql, asJson);
-    } catch (again) {
-      const still = serialiserType(again);
-      if (still === null) throw again;
-      throw Object.assign(new Error(`invalid input syntax for type ${still}`), { code: '22P02', severity: 'ERROR' });
-    }
-  }
-}
-
-/** The type named by PGlite's serialiser error, or null for any other error. */
-function serialiserType(error: unknown): string | null {
-  if (!(error instanceof Error) || 'code' in error) return null;
-  return /^Invalid input for (\w+) type$/.exec(error.message)?.[1] ?? null;
-}
-
-/**
- * On PostgreSQL lite sends each request's preamble as separate statements, each waiting for the last: BEGIN,
- * six `set_config`s and `SET LOCAL ROLE` for the claims, five more for an RPC's request GUCs. This driver holds
- * those back and sends them together with the next statement that needs an answer (postgres.js pipelines
- * queries issued together on one connection), so a request costs three or four round trips instead of ~14.
- * lite ignores the results of the held statements; if one fails, that first error is what the request gets.
- */
-const DEFERRABLE = /^\s*(BEGIN\b|SELECT set_config\(|SET LOCAL ROLE )/i;
-
-/**
- * Runs of `SELECT set_config(…)` / `SET LOCAL ROLE x` become one `SELECT set_config(…), set_config(…)` (each
- * placeholder renumbered), so a request's preamble is one statement, not twelve.
- */
-/** A Kysely for lite over a driver of ours (the PostgreSQL dialect with that driver swapped in). */
-function postgresKysely(driver: Driver): Kysely<unknown> {
-  return new Kysely({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => driver,
-      createIntrospector: (db) => new PostgresIntrospector(db),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
-  });
-}
-
-export function mergeSetConfigs(queries: CompiledQuery[]): CompiledQuery[] {
-  const out: CompiledQuery[] = [];
-  let calls: string[] = [];
-  let params: unknown[] = [];
-  const close = () => {
-    if (calls.length > 0) out.push(CompiledQuery.raw(`SELECT ${calls.join(', ')}`, params));
-    calls = [];
-    params = [];
-  };
-  for (const q of queries) {
-    const setting = liteSettingCall(q.sql, q.parameters);
-    if (setting) {
-      const offset = params.length;
-      calls.push(setting.call.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`));
-      params.push(...setting.params);
-    } else {
-      close();
-      out.push(q);
-    }
-  }
-  close();
-  return out;
-}
-
-function installPipelining(connection: LiteConnection): void {
-  const sql = connection.driver as ConstructorParameters<typeof PostgresJSDialect>[0]['postgres'];
-  const inner = new PostgresJSDialect({ postgres: sql }).createDriver();
-  const held = new WeakMap<DatabaseConnection, DatabaseConnection>();
-  const driver: Driver = {
-    init: () => inner.init(),
-    destroy: () => inner.destroy(),
-    async acquireConnection() {
-      const conn = await inner.acquireConnection();
-      let deferred: CompiledQuery[] = [];
-      const flush = () => {
-        const pending = mergeSetConfigs(deferred).map((q) => conn.executeQuery(q));
-        deferred = [];
-        return pending;
-      };
-      const wrapped: DatabaseConnection = {
-        async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-          if (DEFERRABLE.test(query.sql)) {
-            deferred.push(query);
-            return { rows: [] };
-          }
-          const results = await Promise.allSettled([...flush(), conn.executeQuery<R>(query)]);
-          const failure = results.find((r) => r.status === 'rejected');
-          if (failure) throw (failure as PromiseRejectedResult).reason;
-          return (results.at(-1) as PromiseFulfilledResult<QueryResult<R>>).value;
-        },
-        async *streamQuery<R>(query: CompiledQuery, chunkSize?: number) {
-          await Promise.all(flush());
-          yield* conn.streamQuery<R>(query, chunkSize);
-        },
-      };
-      held.set(wrapped, conn);
-      return wrapped;
-    },
-    beginTransaction: (c, settings) =>
-      settings.isolationLevel || settings.accessMode ? inner.beginTransaction(held.get(c)!, settings) : c.executeQuery(CompiledQuery.raw('BEGIN')).then(() => {}),
-    commitTransaction: (c) => c.executeQuery(CompiledQuery.raw('COMMIT')).then(() => {}),
-    rollbackTransaction: (c) => c.executeQuery(CompiledQuery.raw('ROLLBACK')).then(() => {}),
-    releaseConnection: (c) => inner.releaseConnection(held.get(c)!),
-  };
-  connection.kysely = postgresKysely(driver);
-}
-
-/**
  * lite's REST error mapper knows a handful of SQLSTATEs (42501, 23505, 22*, …) and answers every other database
  * error 500 with code "SUP": a CHECK violation (23514), a plain `raise exception` (P0001), a lock timeout. Its one
  * door for a full answer chosen elsewhere is PostgREST's own `raise sqlstate 'PGRST'` protocol (message = the
@@ -346,57 +170,8 @@ function isDatabaseError(v: unknown): boolean {
   return typeof e.message === 'string' && e.message.startsWith('Failed to execute query');
 }
 
-/**
- * Start-up self-test of the lite behaviour the adapter depends on. Runs against the live app before the port
- * opens; throws with a message naming the broken assumption.
- */
-export async function selfTest(app: LiteApp, db: Database): Promise<void> {
-  const probe = '_standin_self_test';
-  await db.execScript(
-    // The project's own default privileges (`alter default privileges … grant … to anon, authenticated`, as
-    // Supabase projects long had) grant the probe at creation: revoke them, so any grant seen after lite's
-    // first request can only be lite's.
-    `create table public.${probe} (id int primary key check (id > 0)); alter table public.${probe} enable row level security;
-     revoke all on public.${probe} from anon, authenticated;
-     grant insert on public.${probe} to service_role;`,
-  );
-  try {
-    await clearLiteSchemaCache(app);
-    const res = await app.fetch(
-      new Request(`http://standin.local/rest/v1/${probe}?select=id`, {
-        headers: { apikey: LOCAL_PUBLISHABLE_KEY, authorization: `Bearer ${LOCAL_PUBLISHABLE_KEY}`, 'accept-profile': 'public' },
-      }),
-    );
-    const body = (await res.json().catch(() => null)) as { code?: string } | null;
-    const [grants] = await db.query<{ granted: boolean }>(
-      `select has_table_privilege('anon', 'public.${probe}', 'select') or has_table_privilege('authenticated', 'public.${probe}', 'select') as granted`,
-    );
-    assertInternal(!grants!.granted, 'no blanket GRANT at the first request (rlsState)');
-    assertInternal(res.status === 401 && body?.code === '42501', `an ungranted table answers 401 42501 to anon (got ${res.status} ${body?.code})`);
-    const check = await app.fetch(
-      new Request(`http://standin.local/rest/v1/${probe}`, {
-        method: 'POST',
-        headers: { apikey: LOCAL_SECRET_KEY, authorization: `Bearer ${LOCAL_SECRET_KEY}`, 'content-type': 'application/json', 'content-profile': 'public' },
-        body: '{"id":-1}',
-      }),
-    );
-    const checkBody = (await check.json().catch(() => null)) as { code?: string } | null;
-    assertInternal(
-      check.status === 400 && checkBody?.code === '23514',
-      `a CHECK violation answers 400 23514 (normalizeDbError → the PGRST raise protocol; got ${check.status} ${checkBody?.code})`,
-    );
-    const [helpers] = await db.query<{ ours: boolean }>(
-      `select bool_and(prosrc like '%request.jwt.claims%') as ours from pg_proc
-        where pronamespace = 'auth'::regnamespace and proname in ('uid', 'role', 'email', 'jwt')`,
-    );
-    assertInternal(helpers!.ours === true, 'auth.uid()/role()/email()/jwt() are the Supabase definitions from bootstrap.sql');
-  } finally {
-    await db.execScript(`drop table if exists public.${probe}`);
-    await clearLiteSchemaCache(app);
-  }
-}
-
-function assertInternal(ok: boolean, what: string): asserts ok {
+/** Fails the start, naming the lite internal that is not as expected (self-test.ts uses it too). */
+export function assertInternal(ok: boolean, what: string): asserts ok {
   if (!ok) {
     throw new Error(
       `stand-in self-test failed: @supabase/lite no longer behaves as standin/src/lite/adapter.ts expects: ${what}. ` +

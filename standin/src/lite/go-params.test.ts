@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { decodeGoParams, OTP, PASSWORD_GRANT, USER_UPDATE } from './auth-guard.ts';
+import { decodeGoParams, OTP, PASSWORD_GRANT, USER_UPDATE } from './go-params.ts';
 
 describe('decodeGoParams: json.Unmarshal into GoTrue’s params structs', () => {
   test('keeps known fields of the right type, drops unknown ones and nulls', () => {
