@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { standinProjects } from './standin/vitest.projects.ts';
 
 const root = import.meta.dirname;
-// Suites that talk to a booted stand-in; they run once per backend.
-const againstStandin = ['standin/test/**/*.test.ts', 'supabase/tests/**/*.test.ts', 'app/**/*.test.ts', 'tests/security/**/*.test.ts'];
+// App suites that talk to a stand-in serving the app's migrations; they run once per backend. The stand-in's own
+// suites run in its projects (standin/vitest.projects.ts) on fixture projects of their own.
+const againstStandin = ['supabase/tests/**/*.test.ts', 'app/**/*.test.ts', 'tests/security/**/*.test.ts'];
 // Browser suites (a built app and Chromium) run in the e2e project only.
 const browserSuites = ['**/node_modules/**', '**/*.e2e.test.ts'];
 const standinSetup = [path.join(root, 'tests/setup/websocket.ts'), path.join(root, 'tests/setup/app-env.ts')];
@@ -19,11 +21,12 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
+      ...standinProjects,
       {
         extends: true,
         test: {
           name: 'unit',
-          include: ['{lib,standin/src,components,hooks,tools,bench}/**/*.test.ts'],
+          include: ['{lib,components,hooks,tools,bench}/**/*.test.ts'],
           environment: 'node',
         },
       },

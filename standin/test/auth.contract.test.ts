@@ -1,6 +1,6 @@
 import { AuthApiError } from '@supabase/supabase-js';
 import { describe, expect, test } from 'vitest';
-import { anonClient, createTestUser, serviceClient, signedInClient } from '../../tests/helpers/clients.ts';
+import { anonClient, createTestUser, serviceClient, signedInClient } from './helpers/clients.ts';
 import { LOCAL_ANON_JWT, LOCAL_PUBLISHABLE_KEY, LOCAL_SERVICE_ROLE_JWT } from '../src/keys.ts';
 
 const uniqueEmail = (p: string) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.test`;
@@ -32,10 +32,10 @@ describe('sign-up and sign-in', () => {
     expect(bad.error).toMatchObject({ status: 400, code: 'invalid_credentials' });
   });
 
-  test('the seeded demo users sign in with password123', async () => {
-    const client = await signedInClient('ana@acme.test');
+  test("the project's seeded users (supabase/seed.sql) sign in", async () => {
+    const client = await signedInClient('seeded@fixture.test');
     const { data } = await client.auth.getUser();
-    expect(data.user?.email).toBe('ana@acme.test');
+    expect(data.user).toMatchObject({ id: '90000000-0000-4000-8000-000000000001', email: 'seeded@fixture.test' });
   });
 
   test('a legacy anon JWT works as the API key', async () => {

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { AuthApiError } from '@supabase/supabase-js';
-import { createTestUser, serviceClient, standinUrl } from '../../tests/helpers/clients.ts';
+import { createTestUser, serviceClient, standinUrl } from './helpers/clients.ts';
 import { LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from '../src/keys.ts';
 
 let user: { id: string; email: string; password: string; token: string };

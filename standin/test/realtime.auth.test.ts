@@ -1,7 +1,7 @@
 import { createClient, type RealtimePostgresChangesPayload } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { createTestUser, standinUrl } from '../../tests/helpers/clients.ts';
-import { cleanup, Inbox, RawSocket, subscribed } from '../../tests/helpers/realtime.ts';
+import { createTestUser, standinUrl } from './helpers/clients.ts';
+import { cleanup, Inbox, RawSocket, subscribed } from './helpers/realtime.ts';
 import { signHS256 } from '../src/jwt.ts';
 import { LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY } from '../src/keys.ts';
 

@@ -1,7 +1,7 @@
 import { createClient } from '@supabase/supabase-js';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createTestUser, standinUrl } from '../../tests/helpers/clients.ts';
-import { cleanup, Inbox, subscribed } from '../../tests/helpers/realtime.ts';
+import { createTestUser, standinUrl } from './helpers/clients.ts';
+import { cleanup, Inbox, subscribed } from './helpers/realtime.ts';
 import { LOCAL_PUBLISHABLE_KEY } from '../src/keys.ts';
 
 type User = Awaited<ReturnType<typeof createTestUser>>;

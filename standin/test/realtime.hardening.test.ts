@@ -5,9 +5,9 @@
 import net from 'node:net';
 import { createClient, type RealtimeChannel, type RealtimePostgresChangesPayload, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createTestUser, serviceClient, standinUrl } from '../../tests/helpers/clients.ts';
-import { startOwnStandin, type OwnStandin } from '../../tests/helpers/own-standin.ts';
-import { cleanup, Inbox, RawSocket, subscribed } from '../../tests/helpers/realtime.ts';
+import { createTestUser, serviceClient, standinUrl } from './helpers/clients.ts';
+import { startOwnStandin, type OwnStandin } from './helpers/own-standin.ts';
+import { cleanup, Inbox, RawSocket, subscribed } from './helpers/realtime.ts';
 import { LIMITS } from '../src/protocol/constants.ts';
 import { LOCAL_PUBLISHABLE_KEY } from '../src/keys.ts';
 

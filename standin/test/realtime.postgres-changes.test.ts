@@ -1,7 +1,7 @@
 import type { RealtimePostgresChangesPayload, SupabaseClient } from '@supabase/supabase-js';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createTestUser, serviceClient } from '../../tests/helpers/clients.ts';
-import { Inbox, subscribed } from '../../tests/helpers/realtime.ts';
+import { createTestUser, serviceClient } from './helpers/clients.ts';
+import { Inbox, subscribed } from './helpers/realtime.ts';
 
 type Change = RealtimePostgresChangesPayload<Record<string, unknown>>;
 let alice: Awaited<ReturnType<typeof createTestUser>>;

@@ -1,7 +1,7 @@
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import { afterEach, describe, expect, test } from 'vitest';
-import { standinUrl } from '../../tests/helpers/clients.ts';
-import { cleanup, Inbox, RawSocket, subscribed } from '../../tests/helpers/realtime.ts';
+import { standinUrl } from './helpers/clients.ts';
+import { cleanup, Inbox, RawSocket, subscribed } from './helpers/realtime.ts';
 import { LOCAL_PUBLISHABLE_KEY } from '../src/keys.ts';
 
 const room = () => `presence-${Math.random().toString(36).slice(2, 10)}`;

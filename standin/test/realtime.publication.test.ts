@@ -1,7 +1,7 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startOwnStandin, type OwnStandin } from '../../tests/helpers/own-standin.ts';
-import { cleanup, Inbox, subscribed } from '../../tests/helpers/realtime.ts';
+import { startOwnStandin, type OwnStandin } from './helpers/own-standin.ts';
+import { cleanup, Inbox, subscribed } from './helpers/realtime.ts';
 import { LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from '../src/keys.ts';
 
 // Change capture follows the publication: tables added while the stand-in runs are captured at once, tables
@@ -49,15 +49,13 @@ test('a table added to supabase_realtime at runtime is captured; one removed is 
   expect((await subscribe('late_table')).status.status).toBe('error');
 }, 30_000);
 
-test('the service role sees every row (it bypasses RLS)', async () => {
+test('the service role sees every row (it bypasses RLS), columns it alone may read included', async () => {
   const service = createClient(own.standin.url, LOCAL_SECRET_KEY, { auth: { persistSession: false } });
   const changes = new Inbox<Record<string, unknown>>();
-  await subscribed(service.channel('svc').on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'messages' }, (p) => changes.push(p.new as Record<string, unknown>)));
+  await subscribed(service.channel('svc').on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'fixture_events' }, (p) => changes.push(p.new as Record<string, unknown>)));
   await own.standin.db.execScript(`
-    insert into public.distributors (id, name, whatsapp_number) values ('c0000000-0000-4000-8000-000000000001', 'Svc', '+15557770001');
-    insert into public.contacts (id, distributor_id, wa_id) values ('c1000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000001', '+15557770002');
-    insert into public.conversations (id, distributor_id, contact_id) values ('c2000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000001', 'c1000000-0000-4000-8000-000000000001');
-    insert into public.messages (distributor_id, conversation_id, direction, status, body) values ('c0000000-0000-4000-8000-000000000001', 'c2000000-0000-4000-8000-000000000001', 'inbound', 'received', 'to the service role');`);
-  expect((await changes.until((c) => c.length === 1))[0]).toMatchObject({ body: 'to the service role' });
+    insert into auth.users (instance_id, id, aud, role, email) values ('00000000-0000-0000-0000-000000000000', 'c0000000-0000-4000-8000-000000000001', 'authenticated', 'authenticated', 'owner@svc.test');
+    insert into public.fixture_events (owner_id, room, secret) values ('c0000000-0000-4000-8000-000000000001', 'svc', 'to the service role');`);
+  expect((await changes.until((c) => c.length === 1))[0]).toMatchObject({ room: 'svc', secret: 'to the service role' });
   await cleanup(service);
 });

@@ -1,8 +1,8 @@
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, describe, expect, test } from 'vitest';
-import { createTestUser, standinUrl } from '../../tests/helpers/clients.ts';
-import { cleanup, Inbox, RawSocket, subscribed } from '../../tests/helpers/realtime.ts';
-import { startOwnStandin, type OwnStandin } from '../../tests/helpers/own-standin.ts';
+import { createTestUser, standinUrl } from './helpers/clients.ts';
+import { cleanup, Inbox, RawSocket, subscribed } from './helpers/realtime.ts';
+import { startOwnStandin, type OwnStandin } from './helpers/own-standin.ts';
 import { LOCAL_PUBLISHABLE_KEY } from '../src/keys.ts';
 
 const topic = () => `realtime:t-${Math.random().toString(36).slice(2, 10)}`;

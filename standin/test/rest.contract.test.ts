@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { anonClient, createTestUser, serviceClient, standinUrl } from '../../tests/helpers/clients.ts';
+import { anonClient, createTestUser, serviceClient, standinUrl } from './helpers/clients.ts';
 
 let owner: { id: string; client: SupabaseClient };
 let authorId: number;

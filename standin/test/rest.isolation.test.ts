@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { createTestUser } from '../../tests/helpers/clients.ts';
+import { createTestUser } from './helpers/clients.ts';
 
 // On PGlite every request shares one database session; this is the test that a request never runs with
 // another request's role or claims (the lock in lite/adapter.ts).

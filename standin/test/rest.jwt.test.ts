@@ -3,7 +3,7 @@
  * 401 PGRST301/PGRST303 with its WWW-Authenticate challenge, Auth answers GoTrue's 401/403.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { anonClient, createTestUser, standinUrl } from '../../tests/helpers/clients.ts';
+import { anonClient, createTestUser, standinUrl } from './helpers/clients.ts';
 import { signHS256 } from '../src/jwt.ts';
 import { LOCAL_ANON_JWT, LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from '../src/keys.ts';
 

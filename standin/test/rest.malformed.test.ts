@@ -3,7 +3,7 @@
  * never a stack or a path, and the server keeps serving.
  */
 import { describe, expect, test } from 'vitest';
-import { createTestUser, serviceClient, standinUrl } from '../../tests/helpers/clients.ts';
+import { createTestUser, serviceClient, standinUrl } from './helpers/clients.ts';
 import { LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from '../src/keys.ts';
 
 const INTERNALS = /node_modules|\/standin\/|\.[tj]s:\d+|\n\s+at |TypeError|RangeError|URIError/;

@@ -1,6 +1,6 @@
 import { createServerClient } from '@supabase/ssr';
 import { expect, test } from 'vitest';
-import { createTestUser, standinUrl } from '../../tests/helpers/clients.ts';
+import { createTestUser, standinUrl } from './helpers/clients.ts';
 import { LOCAL_PUBLISHABLE_KEY } from '../src/keys.ts';
 
 type Cookie = { name: string; value: string; options?: Record<string, unknown> };

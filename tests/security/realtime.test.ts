@@ -130,12 +130,12 @@ describe("distributor A's row changes", () => {
       .on('postgres_changes', { event: '*', schema: 'public', table: 'conversations', filter: `distributor_id=eq.${w.a.id}` }, push);
     // the server may refuse the subscription (anon may not read these tables); either way it answers
     await subscribedStreaming(channel, { refusalIsAnswer: true });
-    const marker = await subscribedStreaming(c.channel(`matrix-${room}-marker`).on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'fixture_full', filter: `room=eq.${room}` }, push));
+    const marker = await subscribedStreaming(c.channel(`matrix-${room}-marker`).on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'test_markers', filter: `room=eq.${room}` }, push));
     const body = `matrix ${room}`;
     await customerWritesTo(w.a.number, body);
-    await serviceClient().from('fixture_full').insert({ room, value: 'marker' });
-    await seen.until((items) => items.some((x) => x.table === 'fixture_full'), 10_000, 'the marker');
-    const ofA = seen.items.filter((x) => x.table !== 'fixture_full');
+    await serviceClient().from('test_markers').insert({ room, value: 'marker' });
+    await seen.until((items) => items.some((x) => x.table === 'test_markers'), 10_000, 'the marker');
+    const ofA = seen.items.filter((x) => x.table !== 'test_markers');
     if (role === 'memberA' || role === 'service') {
       expect(ofA.some((x) => x.table === 'messages' && x.row.body === body)).toBe(true);
       expect(ofA.some((x) => x.table === 'conversations')).toBe(true);
@@ -189,10 +189,10 @@ describe("distributor A's row changes", () => {
       // a filter the server refuses is fine; one it accepts must still show nothing of A's
       await subscribed(ch).catch(() => undefined);
     }
-    const markerChannel = c.channel(`escape-${room}-marker`).on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'fixture_full', filter: `room=eq.${room}` }, (p) => marker.push(p));
+    const markerChannel = c.channel(`escape-${room}-marker`).on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'test_markers', filter: `room=eq.${room}` }, (p) => marker.push(p));
     await subscribedStreaming(markerChannel);
     await customerWritesTo(w.a.number, `matrix escape ${room}`);
-    await serviceClient().from('fixture_full').insert({ room, value: 'marker' });
+    await serviceClient().from('test_markers').insert({ room, value: 'marker' });
     await marker.until((items) => items.length > 0, 10_000, 'the marker');
     expect(leaked.items).toEqual([]);
     for (const ch of [...channels, markerChannel]) await c.removeChannel(ch);

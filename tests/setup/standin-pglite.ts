@@ -1,7 +1,3 @@
-import type { TestProject } from 'vitest/node';
-import { bootStandin } from './boot-standin.ts';
+import { appOnPglite } from './boot-standin.ts';
 
-export default async function setup(project: TestProject) {
-  const standin = await bootStandin(project, { kind: 'pglite-memory' }, 'pglite');
-  return () => standin.close();
-}
+export default appOnPglite;
