@@ -8,3 +8,12 @@ export function formatListTime(iso: string, now: Date = new Date(), locale?: str
   if (ageDays < 6) return date.toLocaleDateString(locale, { weekday: 'short', ...opts });
   return date.toLocaleDateString(locale, { day: 'numeric', month: 'short', ...(date.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}), ...opts });
 }
+
+/** A thread's day divider: "Today", "Yesterday", or the weekday and date (with the year when not this year). */
+export function dayLabel(iso: string, now: Date = new Date(), locale?: string): string {
+  const d = new Date(iso);
+  const yesterday = new Date(now.getTime() - 86_400_000);
+  if (d.toDateString() === now.toDateString()) return 'Today';
+  if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
+  return d.toLocaleDateString(locale, { weekday: 'long', day: 'numeric', month: 'long', ...(d.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}) });
+}

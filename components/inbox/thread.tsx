@@ -1,16 +1,15 @@
 'use client';
 
 import Link from 'next/link';
-import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
+import { dayLabel } from '@/lib/format-time';
 import { contactName, selectThread } from '@/lib/realtime/inbox-reducer';
 import type { InboxMessage } from '@/lib/realtime/types';
 import { Composer } from './composer';
 import { ContactPanel } from './contact-panel';
 import { useInbox } from './inbox-provider';
 import { MessageItem } from './message-item';
-
-/** Within this many pixels of the end counts as "at the bottom". */
-const BOTTOM_SLACK = 48;
+import { useThreadScroll } from './use-thread-scroll';
 
 export function Thread({ conversationId }: { conversationId: string }) {
   const { inbox, team, viewer, members } = useInbox();
@@ -53,62 +52,20 @@ export function Thread({ conversationId }: { conversationId: string }) {
   }, [conversationId, actions]);
 
   // ── scrolling: stick to the bottom only while the reader is there ─────────────────────────────────────
-  const scroller = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
-  const [unseen, setUnseen] = useState(0);
-  const anchor = useRef<{ fromBottom: number } | null>(null);
-  const lastCount = useRef(0);
-  const lastNewestId = useRef<string | null>(null);
-  const lastLocalId = useRef<string | null>(null);
-
-  const scrollToBottom = useCallback(() => {
-    const el = scroller.current;
-    if (el) el.scrollTop = el.scrollHeight;
-    atBottom.current = true;
-    setUnseen(0);
-  }, []);
-
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    // server rows and my unconfirmed replies are tracked apart: a reply still sending (always drawn last)
-    // must not hide the customer's messages arriving meanwhile
-    const server = messages.filter((m) => !m.local);
-    const newest = server.at(-1);
-    const newestLocal = messages.findLast((m) => m.local);
-    if (anchor.current) {
-      // older messages went in above: keep what the reader was looking at where it was
-      el.scrollTop = el.scrollHeight - anchor.current.fromBottom;
-      anchor.current = null;
-    } else if (newestLocal && newestLocal.id !== lastLocalId.current && newestLocal.local?.state === 'sending') {
-      scrollToBottom(); // I just sent something
-    } else if (newest && newest.id !== lastNewestId.current) {
-      const mine = newest.direction === 'outbound' && newest.sent_by === viewer.userId && lastNewestId.current !== null;
-      if (atBottom.current || mine || lastCount.current === 0) scrollToBottom();
-      else setUnseen((n) => n + Math.max(1, server.length - lastCount.current));
-    }
-    lastCount.current = server.length;
-    lastNewestId.current = newest?.id ?? null;
-    lastLocalId.current = newestLocal?.id ?? null;
-  }, [messages, viewer.userId, scrollToBottom]);
+  const { scroller, atBottom, unseen, scrollToBottom, measure, holdPosition, releasePosition } = useThreadScroll(messages, viewer.userId);
 
   const onScroll = () => {
-    const el = scroller.current;
-    if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
-    if (atBottom.current && unseen) setUnseen(0);
-    if (el.scrollTop < 80 && history?.loaded && !history.complete && !olderLoading) void loadOlder();
+    const at = measure();
+    if (at && at.scrollTop < 80 && history?.loaded && !history.complete && !olderLoading) void loadOlder();
   };
 
   const loadOlder = async () => {
-    const el = scroller.current;
-    if (!el || olderLoading) return;
+    if (olderLoading || !holdPosition()) return;
     setOlderLoading(true);
-    anchor.current = { fromBottom: el.scrollHeight - el.scrollTop };
     try {
       await actions.loadOlder(conversationId);
     } catch (e) {
-      anchor.current = null;
+      releasePosition();
       setLoadError((e as Error).message);
     } finally {
       setOlderLoading(false);
@@ -125,7 +82,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
     mark();
     document.addEventListener('visibilitychange', mark);
     return () => document.removeEventListener('visibilitychange', mark);
-  }, [actions, conversationId, inboundCount, unseen, read?.read_inbound_count]);
+  }, [actions, conversationId, inboundCount, unseen, read?.read_inbound_count, atBottom]);
 
   // ── new messages, announced to screen readers (inbound only, and not the ones loaded from history) ────
   const [announcement, setAnnouncement] = useState('');
@@ -199,7 +156,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
             {actionError}
           </p>
         ) : null}
-        <div className="thread-scroll" ref={scroller} onScroll={onScroll} tabIndex={0} aria-label="Messages">
+        <div className="thread-scroll" ref={scroller} onScroll={onScroll} tabIndex={0} role="region" aria-label="Messages">
           {history?.loaded && !history.complete ? (
             <button type="button" className="link-button load-older" onClick={() => void loadOlder()} disabled={olderLoading}>
               {olderLoading ? 'Loading…' : 'Load earlier messages'}
@@ -252,13 +209,4 @@ function retryMessage(retry: (m: InboxMessage) => Promise<void>) {
     retryHandlers.set(retry, h);
   }
   return h;
-}
-
-function dayLabel(iso: string): string {
-  const d = new Date(iso);
-  const today = new Date();
-  const yesterday = new Date(today.getTime() - 86_400_000);
-  if (d.toDateString() === today.toDateString()) return 'Today';
-  if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
-  return d.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', ...(d.getFullYear() !== today.getFullYear() ? { year: 'numeric' } : {}) });
 }

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { randomNumber } from '../helpers/app.ts';
 import { ACME, BOLT, DEMO_CONVERSATIONS, DEMO_USERS } from '../helpers/demo.ts';
 import { launchChromium, screenshot, signIn, startStack, type Session, type Stack } from './stack.ts';
+import * as screen from './screen.ts';
 
 let stack: Stack;
 let browser: Browser;
@@ -36,11 +37,11 @@ afterAll(async () => {
 
 /** Opens the conversation whose list entry shows `text` (a number or a preview). */
 async function openConversation(page: Page, text: string) {
-  const link = page.locator('.conversation-link', { hasText: text }).first();
-  const id = await link.getAttribute('data-conversation-id');
+  const link = screen.conversationLink(page, text).first();
+  const id = (await link.getAttribute('href'))!.replace('/inbox/', '');
   await link.click();
   // the thread of *this* conversation, not the one that was open before
-  await page.locator(`.thread-panel[data-conversation-id="${id}"] .thread-header h2`).waitFor();
+  await screen.threadOf(page, id).waitFor();
 }
 
 /**
@@ -49,7 +50,7 @@ async function openConversation(page: Page, text: string) {
  */
 async function customerWrites(body: string, seenBy: Session[], openFor: Session[] = [], from = customer()): Promise<string> {
   expect(await stack.inbound({ to: ACME.number, from, body })).toBe(200);
-  await Promise.all(seenBy.map((s) => s.page.locator('.conversation-link', { hasText: body }).waitFor()));
+  await Promise.all(seenBy.map((s) => screen.conversationLink(s.page, body).waitFor()));
   for (const s of openFor) await openConversation(s.page, body);
   return from;
 }
@@ -61,17 +62,17 @@ describe('inbox', () => {
     const from = customer();
     const body = `Hola, ¿tienen stock? ${tag()}`;
     expect(await stack.inbound({ to: ACME.number, from, body, profileName: 'Lucía E2E' })).toBe(200);
-    await Promise.all([ana, ben].map((s) => s.page.locator('.conversation-link', { hasText: body }).waitFor()));
+    await Promise.all([ana, ben].map((s) => screen.conversationLink(s.page, body).waitFor()));
     // it arrived as a new, unread conversation at the top of the list
     for (const s of [ana, ben]) {
-      const first = s.page.locator('.conversation').first();
+      const first = screen.conversationEntries(s.page).first();
       await expect(first.textContent()).resolves.toContain(body);
-      await expect(first.locator('.badge').textContent()).resolves.toBe('1');
+      await expect(screen.unreadBadge(first).getAttribute('aria-label')).resolves.toBe('1 unread');
     }
     // cara's stream is past that moment once a later Bolt message reaches her; the Acme one must not be there
     const barrier = `Bolt barrier ${tag()}`;
     expect(await stack.inbound({ to: BOLT.number, from: customer(), body: barrier })).toBe(200);
-    await cara.page.locator('.conversation-link', { hasText: barrier }).waitFor();
+    await screen.conversationLink(cara.page, barrier).waitFor();
     expect(await cara.page.content()).not.toContain(body);
     await screenshot(ana.page, 'ana-inbox-new-message');
     await screenshot(cara.page, 'cara-inbox');
@@ -79,22 +80,24 @@ describe('inbox', () => {
 
   test('ben sees ana online and typing; opening a conversation clears its unread count for ana only', async () => {
     const body = `Typing test ${tag()}`;
-    await customerWrites(body, [ana, ben], [ana, ben]);
+    await customerWrites(body, [ana, ben], [ana]);
 
-    await ben.page.locator('.presence li', { hasText: 'Ana Alvarez' }).waitFor();
-    // ana read it: her badge goes, ben's stays (read state is per member)
-    await ana.page.locator('.conversation.selected .badge').waitFor({ state: 'detached' });
-    await ben.page.locator('.conversation.selected').waitFor();
+    await screen.teammateOnline(ben.page, 'Ana Alvarez').waitFor();
+    // ana read it: her badge goes, ben's stays (read state is per member) until he opens it too
+    await screen.unreadBadge(screen.currentConversation(ana.page)).waitFor({ state: 'detached' });
+    expect(await screen.unreadBadge(screen.conversationLink(ben.page, body)).getAttribute('aria-label')).toBe('1 unread');
+    await openConversation(ben.page, body);
+    await screen.unreadBadge(screen.currentConversation(ben.page)).waitFor({ state: 'detached' });
 
-    await ana.page.locator('#reply').pressSequentially('Un momento', { delay: 20 });
-    await ben.page.locator('.typing-line', { hasText: 'Ana Alvarez is typing' }).waitFor();
-    await ben.page.locator('.conversation.selected .typing', { hasText: 'Ana Alvarez' }).waitFor();
+    await screen.replyBox(ana.page).pressSequentially('Un momento', { delay: 20 });
+    await screen.typingLine(ben.page, 'Ana Alvarez is typing').waitFor();
+    await screen.currentConversation(ben.page).getByText('Ana Alvarez typing').waitFor();
     await screenshot(ben.page, 'ben-sees-ana-typing');
     // clearing the draft says "stopped" at once
-    await ana.page.locator('#reply').fill('');
-    await ben.page.locator('.typing-line', { hasText: 'typing' }).waitFor({ state: 'detached' });
+    await screen.replyBox(ana.page).fill('');
+    await screen.typingLine(ben.page, /typing/).waitFor({ state: 'detached' });
     // ben sees that ana is looking at the same conversation
-    await ben.page.locator('.thread-title', { hasText: 'Ana Alvarez viewing now' }).waitFor();
+    await screen.thread(ben.page).getByText('Ana Alvarez viewing now').waitFor();
   });
 
   test('ana replies; her message is reconciled with its row and the ticks advance to read, for ben too', async () => {
@@ -114,17 +117,17 @@ describe('inbox', () => {
       const seen: string[] = [];
       (window as unknown as { __ticks: string[] }).__ticks = seen;
       const record = () => {
-        const el = [...document.querySelectorAll<HTMLElement>('.message-outbound')].find((m) => m.textContent?.includes(text));
+        const el = [...document.querySelectorAll<HTMLElement>('[data-message-id], [data-client-msg-id]')].find((m) => m.textContent?.includes(text));
         const s = el?.dataset.status;
         if (s && seen.at(-1) !== s) seen.push(s);
       };
       new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
     }, reply);
-    await ana.page.locator('#reply').fill(reply);
+    await screen.replyBox(ana.page).fill(reply);
     await ana.page.keyboard.press('Enter');
-    const sent = ana.page.locator('.message-outbound', { hasText: reply });
-    await sent.and(ana.page.locator('[data-status=read]')).waitFor();
-    await ben.page.locator('.message-outbound[data-status=read]', { hasText: reply }).waitFor();
+    const sent = screen.message(ana.page, reply);
+    await screen.messageIn(ana.page, reply, 'read').waitFor();
+    await screen.messageIn(ben.page, reply, 'read').waitFor();
     const ticks = await ana.page.evaluate(() => (window as unknown as { __ticks: string[] }).__ticks);
     const order = ['sending', 'queued', 'sent', 'delivered', 'read'];
     expect(ticks.at(-1)).toBe('read');
@@ -140,18 +143,18 @@ describe('inbox', () => {
     await customerWrites(body, [ana], [ana]);
     stack.fake.configure({ failures: { '*': { code: 30003, stage: 'callback', status: 'undelivered' } } });
     const reply = `Will fail ${tag()}`;
-    await ana.page.locator('#reply').fill(reply);
+    await screen.replyBox(ana.page).fill(reply);
     await ana.page.keyboard.press('Enter');
-    const failed = ana.page.locator('.message-outbound[data-status=failed]', { hasText: reply });
+    const failed = screen.messageIn(ana.page, reply, 'failed');
     await failed.waitFor();
     await failed.getByText('The customer’s phone is unreachable.').waitFor();
     await screenshot(ana.page, 'ana-failed-reply');
 
     stack.fake.reset();
     await failed.getByRole('button', { name: 'Retry' }).click();
-    await ana.page.locator('.message-outbound[data-status=read]', { hasText: reply }).waitFor();
+    await screen.messageIn(ana.page, reply, 'read').waitFor();
     // the failed one stays (it was sent and failed), the retry is a second message that got through
-    expect(await ana.page.locator('.message-outbound', { hasText: reply }).count()).toBe(2);
+    expect(await screen.message(ana.page, reply).count()).toBe(2);
   });
 
   test("a contact renamed by ana is renamed on ben's screen; Alt+↓ moves to the next conversation", async () => {
@@ -162,10 +165,10 @@ describe('inbox', () => {
     await ana.page.getByLabel('Name').fill(name);
     await ana.page.getByLabel('Notes').fill('Pays on Fridays');
     await ana.page.getByRole('button', { name: 'Save' }).click();
-    await ana.page.locator('.contact-panel [role=status]', { hasText: 'Saved.' }).waitFor();
-    await ben.page.locator('.conversation-link', { hasText: name }).waitFor();
+    await screen.contactPanel(ana.page).getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await screen.conversationLink(ben.page, name).waitFor();
     await ana.page.keyboard.press('Escape');
-    await ana.page.locator('.contact-panel').waitFor({ state: 'detached' });
+    await screen.contactPanel(ana.page).waitFor({ state: 'detached' });
 
     const before = new URL(ana.page.url()).pathname;
     await ana.page.locator('body').press('Alt+ArrowDown');
@@ -174,7 +177,7 @@ describe('inbox', () => {
 
   test('while live, the dashboard makes no polling requests', async () => {
     const page = ana.page;
-    await page.locator('[data-status=live]').waitFor();
+    await screen.live(page).waitFor();
     const reads: string[] = [];
     const onRequest = (r: { url(): string; method(): string }) => {
       const url = new URL(r.url());
@@ -184,7 +187,7 @@ describe('inbox', () => {
     // an absence can only be observed over a window: 10 s is two poll intervals past the grace period
     await page.waitForTimeout(10_000);
     page.off('request', onRequest);
-    expect(await page.locator('[data-status=live]').count()).toBe(1);
+    expect(await screen.live(page).count()).toBe(1);
     expect(reads).toEqual([]);
   });
 
@@ -194,10 +197,9 @@ describe('inbox', () => {
 
     // the connection indicator's history, to show the screens really lost the stand-in
     for (const s of [ana, ben])
-      await s.page.evaluate(() => {
+      await screen.connection(s.page).evaluate((el: HTMLElement) => {
         const seen: string[] = [];
         (window as unknown as { __connection: string[] }).__connection = seen;
-        const el = document.querySelector<HTMLElement>('.connection')!;
         new MutationObserver(() => seen.at(-1) !== el.dataset.status && seen.push(el.dataset.status!)).observe(el, { attributes: true, attributeFilter: ['data-status'] });
       });
 
@@ -224,13 +226,13 @@ describe('inbox', () => {
     await Promise.all([...sends, restarted]);
 
     for (const s of [ana, ben]) {
-      await s.page.locator('.message-inbound', { hasText: `Burst ${run} #` }).nth(total - 1).waitFor({ timeout: 60_000 });
-      await s.page.locator('[data-status=live]').waitFor({ timeout: 60_000 });
-      const bodies = await s.page.locator('.message-inbound .message-body').allTextContents();
-      const mine = bodies.filter((b) => b.startsWith(`Burst ${run} #`));
-      expect(mine).toHaveLength(total);
-      expect(new Set(mine).size).toBe(total);
-      const ids = await s.page.locator('.message-inbound').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.messageId));
+      const burst = screen.message(s.page, `Burst ${run} #`);
+      await burst.nth(total - 1).waitFor({ timeout: 60_000 });
+      await screen.live(s.page).waitFor({ timeout: 60_000 });
+      const shown = (await burst.allTextContents()).map((t) => Number(new RegExp(`Burst ${run} #(\\d+)`).exec(t)?.[1]));
+      // every message of the burst, each exactly once (in arrival order, which retries may shuffle)
+      expect([...shown].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i));
+      const ids = await screen.messages(s.page).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.messageId));
       expect(new Set(ids).size).toBe(ids.length);
       const connection = await s.page.evaluate(() => (window as unknown as { __connection: string[] }).__connection);
       expect(connection).toContain('reconnecting');
@@ -245,15 +247,15 @@ describe('navigation', () => {
     const s = await signIn(browser, stack.appUrl, DEMO_USERS.ben.email, `/inbox/${DEMO_CONVERSATIONS.acmeLucia}`);
     try {
       expect(new URL(s.page.url()).pathname).toBe(`/inbox/${DEMO_CONVERSATIONS.acmeLucia}`);
-      await s.page.locator('.thread-header h2', { hasText: 'Lucía' }).waitFor();
-      await s.page.locator('.message').first().waitFor();
+      await screen.threadTitle(s.page).filter({ hasText: 'Lucía' }).waitFor();
+      await screen.messages(s.page).first().waitFor();
       await screenshot(s.page, 'ben-deep-link');
 
       // another team's conversation is simply not there
       await s.page.goto(`/inbox/${DEMO_CONVERSATIONS.boltPriya}`);
       await s.page.getByText('does not exist or belongs to another team').waitFor();
 
-      await s.page.locator('.menu summary').click();
+      await screen.accountMenu(s.page).click();
       await s.page.getByRole('button', { name: 'Sign out' }).click();
       await s.page.waitForURL(/\/login/);
       await s.page.goto('/inbox');
@@ -266,12 +268,12 @@ describe('navigation', () => {
   test('on a phone-sized screen the list and the thread take turns', async () => {
     const s = await signIn(browser, stack.appUrl, DEMO_USERS.ana.email, '/inbox', { width: 390, height: 844 });
     try {
-      await s.page.locator('.conversation-link').first().click();
-      await s.page.locator('.thread-header h2').waitFor();
-      expect(await s.page.locator('.list-panel').isVisible()).toBe(false);
+      await screen.conversationList(s.page).getByRole('link').first().click();
+      await screen.threadTitle(s.page).waitFor();
+      expect(await screen.listPanel(s.page).isVisible()).toBe(false);
       await screenshot(s.page, 'phone-thread');
       await s.page.getByRole('link', { name: 'Back to conversations' }).click();
-      await s.page.locator('.list-panel').waitFor({ state: 'visible' });
+      await screen.listPanel(s.page).waitFor({ state: 'visible' });
     } finally {
       await s.context.close();
     }
@@ -280,11 +282,11 @@ describe('navigation', () => {
   test('the diagnostics page shows the live channel, the catch-ups it ran, and no polls', async () => {
     const s = await signIn(browser, stack.appUrl, DEMO_USERS.ana.email);
     try {
-      await s.page.locator('.menu summary').click();
+      await screen.accountMenu(s.page).click();
       await s.page.getByRole('link', { name: 'Diagnostics' }).click(); // client-side: the same live inbox
-      await s.page.locator('[data-field=status]', { hasText: 'live' }).waitFor();
-      await expect.poll(() => s.page.locator('[data-field=catch-ups]').textContent()).toMatch(/^[1-9]\d*$/);
-      expect(await s.page.locator('[data-field=polls]').textContent()).toBe('0');
+      await screen.diagnosticsFact(s.page, 'Connection').filter({ hasText: 'live' }).waitFor();
+      await expect.poll(() => screen.diagnosticsFact(s.page, 'Catch-ups run').textContent()).toMatch(/^[1-9]\d*$/);
+      expect(await screen.diagnosticsFact(s.page, 'Polls made').textContent()).toBe('0');
       await screenshot(s.page, 'diagnostics');
     } finally {
       await s.context.close();

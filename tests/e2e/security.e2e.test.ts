@@ -11,6 +11,7 @@ import { DEMO_AUTH_TOKEN } from '../../tools/twilio-fake/webhooks.ts';
 import { randomNumber } from '../helpers/app.ts';
 import { ACME, DEMO_USERS } from '../helpers/demo.ts';
 import { launchChromium, screenshot, signIn, startStack, type Session, type Stack } from './stack.ts';
+import * as screen from './screen.ts';
 
 let stack: Stack;
 let browser: Browser;
@@ -114,18 +115,17 @@ describe('the inbox under the policy', () => {
   test('signs in, goes live, receives, replies and reads with no CSP violation or console error', async () => {
     expect(ana.errors).toEqual([]); // sign-in and the first load, before the recorder existed
     await ana.page.reload();
-    await ana.page.locator('[data-status=live]').waitFor({ timeout: 30_000 });
+    await screen.live(ana.page).waitFor({ timeout: 30_000 });
     const body = `CSP check ${Date.now().toString(36)}${randomInt(0, 1e6).toString(36)}`;
     expect(await stack.inbound({ to: ACME.number, from: randomNumber('+1555'), body })).toBe(200);
-    const link = ana.page.locator('.conversation-link', { hasText: body });
-    await link.click();
-    await ana.page.locator('.message-inbound', { hasText: body }).waitFor();
+    await screen.conversationLink(ana.page, body).click();
+    await screen.message(ana.page, body).waitFor();
     const reply = `Reply under CSP ${randomInt(0, 1e6)}`;
-    await ana.page.locator('#reply').fill(reply);
+    await screen.replyBox(ana.page).fill(reply);
     await ana.page.keyboard.press('Enter');
-    await ana.page.locator('.message-outbound[data-status=read]', { hasText: reply }).waitFor();
+    await screen.messageIn(ana.page, reply, 'read').waitFor();
     await ana.page.goto('/inbox/diagnostics');
-    await ana.page.locator('[data-field=status]', { hasText: 'live' }).waitFor();
+    await screen.diagnosticsFact(ana.page, 'Connection').filter({ hasText: 'live' }).waitFor();
     await screenshot(ana.page, 'csp-inbox');
     expect(await violations(ana)).toEqual([]);
     expect(ana.errors).toEqual([]);

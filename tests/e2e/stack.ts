@@ -12,6 +12,7 @@ import { startTwilioFake, type TwilioFake } from '../../tools/twilio-fake/index.
 import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, inboundParams, signature } from '../../tools/twilio-fake/webhooks.ts';
 import { startStandinProcess, type StandinProcess } from '../helpers/own-standin.ts';
 import { freePort } from '../helpers/postgres-cluster.ts';
+import { live, submitSignIn } from './screen.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const DIST_DIR = '.next-e2e';
@@ -123,11 +124,9 @@ export async function signIn(browser: Browser, appUrl: string, email: string, pa
   page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
   await page.goto(path);
   await page.waitForURL(/\/login/);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
+  await submitSignIn(page, email, PASSWORD);
   await page.waitForURL((url) => url.pathname.startsWith('/inbox'));
-  await page.locator('[data-status=live]').waitFor({ timeout: 30_000 });
+  await live(page).waitFor({ timeout: 30_000 });
   return { context, page, errors };
 }
 

@@ -7,6 +7,7 @@ import { LOCAL_JWT_SECRET, LOCAL_SECRET_KEY } from '../../standin/src/keys.ts';
 import { DEMO_AUTH_TOKEN } from '../../tools/twilio-fake/webhooks.ts';
 import { DEMO_CONVERSATIONS, DEMO_USERS } from '../helpers/demo.ts';
 import { launchChromium, PASSWORD, startStack, type Stack } from '../e2e/stack.ts';
+import { submitSignIn } from '../e2e/screen.ts';
 import { PAGES } from './expectations.app.ts';
 
 type PageRole = 'anon' | 'memberA' | 'memberB' | 'outsider';
@@ -18,9 +19,7 @@ async function signedInContext(email: string, password: string): Promise<Browser
   const context = await browser.newContext({ baseURL: stack.appUrl });
   const page = await context.newPage();
   await page.goto('/login');
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
+  await submitSignIn(page, email, password);
   await page.waitForURL((url) => url.pathname.startsWith('/inbox'));
   await page.close();
   return context;
