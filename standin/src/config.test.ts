@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseConfig } from './config.ts';
+import { LOCAL_VAULT_ROOT_KEY } from './keys.ts';
 
 describe('parseConfig', () => {
   test('flags win over the environment, which wins over defaults', () => {
@@ -20,5 +21,14 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--port', 'x'])).toThrow(/--port/);
     expect(() => parseConfig(['--log', 'loud'])).toThrow(/--log/);
     expect(() => parseConfig(['--jwt-expiry', '0'])).toThrow(/jwt-expiry/);
+  });
+
+  test("Vault's root key: the environment, then the option, then the local default; short keys are refused", () => {
+    const key = 'k'.repeat(32);
+    expect(parseConfig([], {}).vaultKey).toBe(LOCAL_VAULT_ROOT_KEY);
+    expect(parseConfig([], { STANDIN_VAULT_KEY: key }, { vaultKey: 'o'.repeat(40) }).vaultKey).toBe(key);
+    expect(parseConfig([], {}, { vaultKey: key }).vaultKey).toBe(key);
+    expect(() => parseConfig([], { STANDIN_VAULT_KEY: 'short' })).toThrow(/STANDIN_VAULT_KEY must be at least 32/);
+    expect(() => parseConfig(['--vault-key', key])).toThrow(/vault-key/);
   });
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { LOCAL_VAULT_ROOT_KEY } from './keys.ts';
 
 export type DatabaseTarget =
   | { kind: 'pglite-memory' }
@@ -21,6 +22,8 @@ export interface StandinOptions {
   siteUrl: string;
   /** Access-token lifetime in seconds (GoTrue's `jwt_expiry`). */
   jwtExpiry: number;
+  /** Vault's root key (at least 32 characters): `STANDIN_VAULT_KEY`, no flag (a command line is visible to every user). */
+  vaultKey: string;
   log: 'silent' | 'info' | 'debug';
 }
 
@@ -52,6 +55,7 @@ export function parseConfig(
     seed: flags['no-seed'] ? false : (defaults.seed ?? true),
     siteUrl: flags['site-url'] ?? env.STANDIN_SITE_URL ?? defaults.siteUrl ?? 'http://127.0.0.1:3000',
     jwtExpiry: toPositiveInt(flags['jwt-expiry'] ?? env.STANDIN_JWT_EXPIRY, defaults.jwtExpiry ?? 3600, 'jwt-expiry'),
+    vaultKey: toVaultKey(env.STANDIN_VAULT_KEY || defaults.vaultKey || LOCAL_VAULT_ROOT_KEY),
     log,
   };
 }
@@ -103,4 +107,9 @@ function toPositiveInt(value: string | undefined, fallback: number, name: string
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer (got "${value}")`);
   return n;
+}
+
+function toVaultKey(value: string): string {
+  if (value.length < 32) throw new Error(`STANDIN_VAULT_KEY must be at least 32 characters (got ${value.length})`);
+  return value;
 }

@@ -10,6 +10,7 @@ import { preflight } from './http.ts';
 import { parseConfig, type StandinOptions } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { bootstrap, migrate } from './db/migrate.ts';
+import { installVault } from './db/vault.ts';
 import { isAdminPath, handleAdminRequest } from './lite/admin-api.ts';
 import { checkAuthRequest, finishAuthResponse } from './lite/auth-guard.ts';
 import { inCallersShape } from './lite/auth-responses.ts';
@@ -51,6 +52,7 @@ export async function startStandin(
   try {
     const app = await createLiteApp(db, { siteUrl: options.siteUrl, jwtExpiry: options.jwtExpiry });
     await bootstrap(db);
+    await installVault(db, options.vaultKey);
     const { applied, seeded } = await migrate(db, options.projectDir, { seed: options.seed, extraMigrationDirs: options.extraMigrationDirs });
     await finishLiteSetup(app);
     await selfTest(app, db);

@@ -14,4 +14,11 @@ export const LOCAL_ANON_JWT =
 export const LOCAL_SERVICE_ROLE_JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU';
 
+/**
+ * The stand-in's local Vault root key (`vault.secrets` is encrypted under keys derived from it). Hosted Supabase keeps
+ * each project's root key outside the database; here it comes from `STANDIN_VAULT_KEY` (option `vaultKey`), and
+ * this public default serves every developer's machine. Never use it anywhere else.
+ */
+export const LOCAL_VAULT_ROOT_KEY = 'standin-local-vault-root-key-for-development-only';
+
 export type Claims = Record<string, unknown> & { role?: string; sub?: string; exp?: number };

@@ -6,6 +6,7 @@
  *   --db postgres://…     a PostgreSQL server; the stand-in bootstraps it
  *   --no-seed             skip supabase/seed.sql
  *   --log silent|info|debug
+ * Vault's root key comes from STANDIN_VAULT_KEY (no flag: a command line is visible to every user).
  */
 import { describeDatabase, parseConfig } from './config.ts';
 import { startStandin } from './index.ts';
