@@ -193,7 +193,7 @@ describe('inbox', () => {
 
   test('the stand-in restarts during a burst: both screens end with every message exactly once', async () => {
     const run = tag();
-    const from = await customerWrites(`Burst ${run} #0`, [ana, ben], [ana, ben]);
+    const from = await customerWrites(`Burst ${run} #0.`, [ana, ben], [ana, ben]);
 
     // the connection indicator's history, to show the screens really lost the stand-in
     for (const s of [ana, ben])
@@ -208,7 +208,7 @@ describe('inbox', () => {
     const statuses: Record<number, number[]> = {};
     // Twilio's retry for a webhook that failed: the same MessageSid again, until it is taken
     const deliver = async (i: number) => {
-      const params = { to: ACME.number, from, body: `Burst ${run} #${i}` };
+      const params = { to: ACME.number, from, body: `Burst ${run} #${i}.` };
       for (let attempt = 0; attempt < 60; attempt++) {
         const status = await stack.inbound(params).catch(() => 0);
         (statuses[i] ??= []).push(status);
@@ -229,7 +229,7 @@ describe('inbox', () => {
       const burst = screen.message(s.page, `Burst ${run} #`);
       await burst.nth(total - 1).waitFor({ timeout: 60_000 });
       await screen.live(s.page).waitFor({ timeout: 60_000 });
-      const shown = (await burst.allTextContents()).map((t) => Number(new RegExp(`Burst ${run} #(\\d+)`).exec(t)?.[1]));
+      const shown = (await burst.allTextContents()).map((t) => Number(new RegExp(`Burst ${run} #(\\d+)\\.`).exec(t)?.[1]));
       // every message of the burst, each exactly once (in arrival order, which retries may shuffle)
       expect([...shown].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i));
       const ids = await screen.messages(s.page).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.messageId));
