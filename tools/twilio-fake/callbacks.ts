@@ -1,7 +1,8 @@
 /**
  * Status callbacks after a send, as Twilio posts them: signed form posts to the message's StatusCallback
  * (queued → sent → delivered → read by default), or the failure the config asks for, in or out of order,
- * once or twice. Each post is recorded on the message with the app's answer.
+ * once or twice, each signed with the Auth Token of the account that sent the message. Each post is recorded on
+ * the message with the app's answer.
  */
 import type { FakeState } from './state.ts';
 import type { CallbackStatus, FakeFailure, FakeMessage, TwilioFakeOptions } from './types.ts';
@@ -9,8 +10,8 @@ import { signature } from './webhooks.ts';
 
 export interface CallbackContext {
   state: FakeState;
-  accountSid: string;
-  authToken: string;
+  /** The Auth Token of an account, which signs its callbacks. */
+  authTokenOf: (accountSid: string) => string;
   deliverCallback: TwilioFakeOptions['deliverCallback'];
   log: (line: string) => void;
 }
@@ -48,12 +49,16 @@ export class CallbackScheduler {
   }
 
   private async post(message: FakeMessage, status: CallbackStatus, errorCode: number | null): Promise<void> {
-    const { accountSid, authToken, deliverCallback, log, state } = this.ctx;
+    const { authTokenOf, deliverCallback, log, state } = this.ctx;
     const url = message.status_callback!;
     message.status = status;
     if (errorCode) message.error_code = errorCode;
-    const params = callbackParams(accountSid, message, status, errorCode);
-    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature(authToken, url, params), 'user-agent': 'TwilioProxy/1.1' };
+    const params = callbackParams(message.account_sid, message, status, errorCode);
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': signature(authTokenOf(message.account_sid), url, params),
+      'user-agent': 'TwilioProxy/1.1',
+    };
     const entry: FakeMessage['callbacks'][number] = { status, responseStatus: null };
     message.callbacks.push(entry);
     try {
@@ -77,6 +82,7 @@ export function callbackParams(accountSid: string, message: FakeMessage, status:
     ChannelPrefix: 'whatsapp',
     ChannelToAddress: message.to.replace(/^whatsapp:/, ''),
     From: message.from,
+    ...(message.messaging_service_sid ? { MessagingServiceSid: message.messaging_service_sid } : {}),
     MessageSid: message.sid,
     MessageStatus: status,
     SmsSid: message.sid,

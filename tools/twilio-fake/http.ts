@@ -1,6 +1,6 @@
 /**
  * The fake's HTTP plumbing: one request as the routes see it, JSON answers and errors shaped like Twilio's,
- * Basic-auth checking, and a capped body reader.
+ * and a capped body reader (credentials are auth.ts's).
  */
 import type http from 'node:http';
 
@@ -24,12 +24,6 @@ export function sendError(res: http.ServerResponse, status: number, code: number
 
 export function sendNotFound(ex: Exchange): void {
   sendError(ex.res, 404, 20404, `The requested resource ${ex.url.pathname} was not found`);
-}
-
-export function authorized(header: string | undefined, accountSid: string, authToken: string): boolean {
-  const m = /^Basic\s+(.+)$/i.exec(header ?? '');
-  if (!m) return false;
-  return Buffer.from(m[1]!, 'base64').toString() === `${accountSid}:${authToken}`;
 }
 
 export function readBody(req: http.IncomingMessage): Promise<Buffer> {

@@ -1,8 +1,11 @@
 /**
  * `node --import tsx tools/twilio-fake/main.ts [--port 4010]` — the Twilio fake on its own (npm run dev starts it).
- * Credentials: TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN (defaults: the demo ones). Switches at runtime:
+ * The default account: TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN (defaults: the demo ones), with the demo numbers,
+ * API key, Messaging Service and templates (demo.ts). Switches and more accounts at runtime (controls.ts):
  *   curl -XPOST localhost:4010/__fake/config -d '{"outOfOrder":true}'
  *   curl -XPOST localhost:4010/__fake/config -d '{"failures":{"*":{"code":63016,"stage":"callback"}}}'
+ *   curl -XPOST localhost:4010/__fake/accounts -d '{"friendlyName":"Acme","apiKeys":[{}],"numbers":["+442071838750"]}'
+ *   curl localhost:4010/__fake/accounts
  */
 import { startTwilioFake } from './index.ts';
 
@@ -14,7 +17,7 @@ const fake = await startTwilioFake({
   authToken: process.env.TWILIO_AUTH_TOKEN || undefined,
   log: (line) => console.log(line),
 });
-console.log(`Twilio fake on ${fake.url} (account ${fake.accountSid})`);
+console.log(`Twilio fake on ${fake.url} (account ${fake.accountSid}; more at POST ${fake.url}/__fake/accounts)`);
 const stop = async () => {
   await fake.close();
   process.exit(0);

@@ -1,40 +1,36 @@
 /**
  * The Messages resource, as Twilio answers it (201/200 with snake_case JSON, 400/404 with Twilio's codes):
  *
- *   POST /2010-04-01/Accounts/{AC}/Messages.json         send: validated, recorded, its callbacks scheduled
- *   GET  /2010-04-01/Accounts/{AC}/Messages/{SID}.json   fetch
+ *   POST /2010-04-01/Accounts/{AC}/Messages.json         send: validated, checked against the account (sending.ts),
+ *                                                        recorded, its callbacks scheduled
+ *   GET  /2010-04-01/Accounts/{AC}/Messages/{SID}.json   fetch (the account's own messages only)
  */
 import type { CallbackScheduler } from './callbacks.ts';
 import { sendError, sendJson, sendNotFound, type Exchange } from './http.ts';
+import type { SendChecks } from './sending.ts';
 import type { FakeState } from './state.ts';
-import type { FakeConfig, FakeFailure, FakeMessage } from './types.ts';
+import type { FakeAccount, FakeConfig, FakeFailure, FakeMessage } from './types.ts';
 import { sid } from './webhooks.ts';
 
 export interface MessagesContext {
   state: FakeState;
-  accountSid: string;
   callbacks: CallbackScheduler;
   log: (line: string) => void;
 }
 
-/** Answers a create or fetch of this account's messages; false for any other request. */
-export function messagesRoute(ex: Exchange, ctx: MessagesContext): boolean {
+/** Answers a create or fetch of `account`'s messages (the account the request is authorized for); false otherwise. */
+export function messagesRoute(ex: Exchange, ctx: MessagesContext, account: FakeAccount, checks: SendChecks): boolean {
   const { req, res, url } = ex;
-  const create = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(url.pathname);
-  const fetchOne = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\/(\w+)\.json$/.exec(url.pathname);
-  const account = (create ?? fetchOne)?.[1];
-  if (account && account !== ctx.accountSid) {
-    sendNotFound(ex);
-    return true;
-  }
+  const base = `/2010-04-01/Accounts/${account.sid}/Messages`;
+  const fetchOne = url.pathname.startsWith(`${base}/`) ? /^\/(\w+)\.json$/.exec(url.pathname.slice(base.length)) : null;
   if (fetchOne && req.method === 'GET') {
-    const m = ctx.state.messages.find((x) => x.sid === fetchOne[2]);
+    const m = ctx.state.messages.find((x) => x.sid === fetchOne[1] && x.account_sid === account.sid);
     if (m) sendJson(res, 200, messageResource(m));
     else sendNotFound(ex);
     return true;
   }
-  if (create && req.method === 'POST') {
-    const outcome = createMessage(new URLSearchParams(ex.body.toString()), ctx.accountSid, ctx.state.config);
+  if (url.pathname === `${base}.json` && req.method === 'POST') {
+    const outcome = createMessage(new URLSearchParams(ex.body.toString()), account.sid, ctx.state.config, checks);
     if (!outcome.ok) {
       sendError(res, 400, outcome.code, outcome.message);
       return true;
@@ -52,29 +48,43 @@ export function messagesRoute(ex: Exchange, ctx: MessagesContext): boolean {
 
 export type CreateOutcome = { ok: true; message: FakeMessage; failure: FakeFailure | undefined } | { ok: false; code: number; message: string };
 
-/** Validates a send's form as Twilio does (and applies a configured failure at `create`); the message to record, or the 400's code. */
-export function createMessage(form: URLSearchParams, accountSid: string, config: FakeConfig): CreateOutcome {
+/**
+ * Validates a send's form as Twilio does, checks its sender and template against the account (`checks`; without
+ * them, any sender and any well-formed ContentSid will do), and applies a configured failure; the message to
+ * record, or the 400's code.
+ */
+export function createMessage(form: URLSearchParams, accountSid: string, config: FakeConfig, checks?: SendChecks): CreateOutcome {
   const to = form.get('To');
-  const from = form.get('From');
+  let from = form.get('From');
+  let serviceSid = form.get('MessagingServiceSid');
+  if (from?.startsWith('MG') && !serviceSid) [serviceSid, from] = [from, null]; // Twilio takes a service sid as From too
   const text = form.get('Body');
   const contentSid = form.get('ContentSid');
+  const contentVariables = form.get('ContentVariables');
   const mediaUrl = form.getAll('MediaUrl');
   const refuse = (code: number, message: string): CreateOutcome => ({ ok: false, code, message });
   if (!to) return refuse(21604, "A 'To' phone number is required.");
-  if (!from) return refuse(21603, "A 'From' phone number is required.");
+  if (!from && !serviceSid) return refuse(21603, "A 'From' phone number is required.");
   if (!/^whatsapp:(\+[1-9]\d{6,14}|[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]+)$/.test(to)) return refuse(21211, `The 'To' number ${to} is not a valid phone number.`);
   if (!text && !contentSid && mediaUrl.length === 0) return refuse(21602, 'Message body is required.');
-  if (contentSid && !/^HX[0-9a-f]{32}$/.test(contentSid)) return refuse(21655, 'The ContentSid is invalid.');
-  const failure = config.failures[to] ?? config.failures['*'];
-  if (failure?.stage === 'create') return refuse(failure.code, `Twilio fake: configured failure ${failure.code}`);
+  if (contentSid && !/^HX[0-9a-f]{32}$/.test(contentSid)) return refuse(21655, 'The ContentSid is Invalid');
+  if (contentVariables !== null && !isJsonObject(contentVariables)) return refuse(21656, 'The ContentVariables Parameter is invalid');
+  if (serviceSid && !/^MG[0-9a-f]{32}$/.test(serviceSid)) return refuse(21705, 'The Messaging Service is invalid');
+  const sender = checks ? checks.sender(from, serviceSid) : { ok: true as const, from: from ?? '' };
+  if (!sender.ok) return sender;
+  const content = contentSid && checks ? checks.content(contentSid) : { ok: true as const };
+  if (!content.ok) return content;
+  const configured = config.failures[to] ?? config.failures['*'];
+  if (configured?.stage === 'create') return refuse(configured.code, `Twilio fake: configured failure ${configured.code}`);
   const message: FakeMessage = {
     sid: sid(mediaUrl.length ? 'MM' : 'SM'),
     account_sid: accountSid,
-    from,
+    from: sender.from,
     to,
     body: text,
     content_sid: contentSid,
-    content_variables: form.get('ContentVariables'),
+    content_variables: contentVariables,
+    messaging_service_sid: serviceSid,
     media_url: mediaUrl,
     status: 'queued',
     status_callback: form.get('StatusCallback'),
@@ -82,7 +92,16 @@ export function createMessage(form: URLSearchParams, accountSid: string, config:
     date_created: new Date().toUTCString(),
     callbacks: [],
   };
-  return { ok: true, message, failure };
+  return { ok: true, message, failure: configured ?? ('failure' in content ? content.failure : undefined) };
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
 }
 
 /** A message as Twilio's API represents it. */
@@ -105,7 +124,7 @@ export function messageResource(m: FakeMessage) {
     date_created: m.date_created,
     date_updated: new Date().toUTCString(),
     date_sent: null,
-    messaging_service_sid: null,
+    messaging_service_sid: m.messaging_service_sid,
     uri: `/2010-04-01/Accounts/${m.account_sid}/Messages/${m.sid}.json`,
     subresource_uris: { media: `/2010-04-01/Accounts/${m.account_sid}/Messages/${m.sid}/Media.json` },
   };

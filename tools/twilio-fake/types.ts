@@ -1,6 +1,7 @@
 /**
- * The Twilio fake's public shapes: its switches (FakeConfig), the messages it records (FakeMessage), how it is
- * started (TwilioFakeOptions) and what a test holds (TwilioFake). index.ts re-exports them.
+ * The Twilio fake's public shapes: its switches (FakeConfig), the messages it records (FakeMessage), the accounts
+ * it knows (FakeAccount and what belongs to one), how it is started (TwilioFakeOptions) and what a test holds
+ * (TwilioFake). index.ts re-exports them.
  */
 
 export type CallbackStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'undelivered';
@@ -35,6 +36,7 @@ export interface FakeMessage {
   body: string | null;
   content_sid: string | null;
   content_variables: string | null;
+  messaging_service_sid: string | null;
   media_url: string[];
   status: CallbackStatus;
   status_callback: string | null;
@@ -46,8 +48,11 @@ export interface FakeMessage {
 export interface TwilioFakeOptions {
   port?: number;
   host?: string;
+  /** The default account (it owns the demo numbers, Messaging Service and templates; default: the demo one). */
   accountSid?: string;
   authToken?: string;
+  /** More accounts to hold from the start (and again after resetAccounts: give them sids to keep them the same). */
+  accounts?: FakeAccountInit[];
   config?: Partial<FakeConfig>;
   /** Deliver status callbacks by calling this instead of POSTing them (route tests without a server). */
   deliverCallback?: (url: string, params: Record<string, string>, headers: Record<string, string>) => Promise<number>;
@@ -57,16 +62,138 @@ export interface TwilioFakeOptions {
 export interface TwilioFake {
   url: string;
   port: number;
+  /** The default account's credentials. */
   accountSid: string;
   authToken: string;
   messages: FakeMessage[];
-  /** Every request the fake answered, in order: what the app fetched, and whether it sent the credentials. */
+  /** Every request the fake answered, in order: what the app fetched, and whether its credentials were good for it. */
   requests: Array<{ method: string; path: string; authorized: boolean }>;
   configure(patch: Partial<FakeConfig>): void;
+  /** Forgets messages and requests and restores the config; the accounts stay (resetAccounts restores those). */
   reset(): void;
   /** Resolves when a message matching `predicate` has been sent (and, with `callbacks`, that many callbacks posted). */
   waitFor(predicate: (m: FakeMessage) => boolean, opts?: { callbacks?: number; timeoutMs?: number }): Promise<FakeMessage>;
-  /** A media URL the fake serves, as Twilio would put it in an inbound webhook. */
-  mediaUrl(messageSid?: string): string;
+  /** A media URL the fake serves, as Twilio would put it in an inbound webhook (default: the default account's). */
+  mediaUrl(messageSid?: string, accountSid?: string): string;
+  /** An account (default: the default one); the object is live: change it to change what the fake answers. */
+  account(sid?: string): FakeAccount | undefined;
+  /** Adds an account (sid and token generated when not given); throws on a sid, key, number or template already held. */
+  addAccount(init?: FakeAccountInit): FakeAccount;
+  addApiKey(accountSid: string, init?: FakeApiKeyInit): FakeApiKey;
+  addNumber(accountSid: string, init: string | FakeNumberInit): FakeNumber;
+  addMessagingService(accountSid: string, init?: FakeServiceInit): FakeService;
+  addTemplate(accountSid: string, init: FakeTemplateInit): FakeTemplate;
+  /** Back to the accounts the fake started with (the default one with its demo data, and the options' accounts). */
+  resetAccounts(): void;
   close(): Promise<void>;
+}
+
+/** A Twilio account: its credentials and what belongs to it. */
+export interface FakeAccount {
+  sid: string;
+  authToken: string;
+  friendlyName: string;
+  /** Credentials of an account that is not active are refused (401 20003), as Twilio refuses them. */
+  status: 'active' | 'suspended' | 'closed';
+  type: 'Full' | 'Trial';
+  /** The parent of a subaccount: the parent's Auth Token reaches the subaccount's 2010-04-01 resources. */
+  parentSid: string | null;
+  /**
+   * The demo account's compatibility mode: it may send from a number nobody holds and with a ContentSid nobody
+   * holds (tests send from random numbers). A number or template another account holds is refused all the same.
+   */
+  lenient: boolean;
+  dateCreated: Date;
+  apiKeys: FakeApiKey[];
+  numbers: FakeNumber[];
+  services: FakeService[];
+  templates: FakeTemplate[];
+}
+
+export interface FakeAccountInit {
+  sid?: string;
+  authToken?: string;
+  friendlyName?: string;
+  status?: FakeAccount['status'];
+  type?: FakeAccount['type'];
+  parentSid?: string | null;
+  lenient?: boolean;
+  apiKeys?: FakeApiKeyInit[];
+  numbers?: Array<string | FakeNumberInit>;
+  services?: FakeServiceInit[];
+  templates?: FakeTemplateInit[];
+}
+
+/** An API key (SK…): `standard` keys cannot fetch the Account resource, `main` keys can (as on Twilio). */
+export interface FakeApiKey {
+  sid: string;
+  secret: string;
+  friendlyName: string;
+  type: 'standard' | 'main';
+  dateCreated: Date;
+}
+
+export type FakeApiKeyInit = Partial<FakeApiKey>;
+
+/** A phone number of the account: a Twilio number (IncomingPhoneNumbers) and/or a WhatsApp sender (Senders). */
+export interface FakeNumber {
+  /** PN… */
+  sid: string;
+  /** E.164 */
+  phoneNumber: string;
+  friendlyName: string;
+  /** Bought from Twilio, so listed in IncomingPhoneNumbers; false for a WhatsApp sender on the customer's own number. */
+  incoming: boolean;
+  /** Registered as a WhatsApp sender, so `whatsapp:{phoneNumber}` can send while senderStatus is ONLINE. */
+  whatsapp: boolean;
+  /** XE…, the WhatsApp sender's sid. */
+  senderSid: string;
+  senderStatus: 'ONLINE' | 'OFFLINE' | 'CREATING' | 'PENDING_VERIFICATION' | 'TWILIO_REVIEW' | 'DRAFT';
+  capabilities: { voice: boolean; sms: boolean; mms: boolean; fax: boolean };
+  dateCreated: Date;
+}
+
+export type FakeNumberInit = Partial<FakeNumber> & { phoneNumber: string };
+
+/** A Messaging Service (MG…) and its sender pool: numbers of the same account, by E.164. */
+export interface FakeService {
+  sid: string;
+  friendlyName: string;
+  numbers: string[];
+  inboundRequestUrl: string | null;
+  statusCallback: string | null;
+  dateCreated: Date;
+}
+
+/** `numbers` the account does not have yet are added to it. */
+export type FakeServiceInit = Partial<FakeService>;
+
+export type FakeApprovalStatus = 'approved' | 'pending' | 'received' | 'rejected' | 'paused' | 'disabled' | 'unsubmitted';
+
+/** A Content API template (HX…) with its WhatsApp approval. */
+export interface FakeTemplate {
+  sid: string;
+  friendlyName: string;
+  language: string;
+  /** Placeholder sample values, e.g. {"1": "Ana"}. */
+  variables: Record<string, string>;
+  /** Content types, e.g. {"twilio/text": {"body": "Hi {{1}}"}}. */
+  types: Record<string, Record<string, unknown>>;
+  approval: { name: string; category: string; status: FakeApprovalStatus; rejectionReason: string; allowCategoryChange: boolean };
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+/** `body` alone makes a twilio/text template; `status` (default approved), `category` (UTILITY) and `rejectionReason` its approval. */
+export interface FakeTemplateInit {
+  sid?: string;
+  friendlyName: string;
+  language?: string;
+  body?: string;
+  variables?: Record<string, string>;
+  types?: FakeTemplate['types'];
+  name?: string;
+  status?: FakeApprovalStatus;
+  category?: string;
+  rejectionReason?: string;
 }

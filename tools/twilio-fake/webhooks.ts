@@ -8,7 +8,7 @@ import twilio from 'twilio';
 export const DEMO_ACCOUNT_SID = 'AC00000000000000000000000000000000';
 export const DEMO_AUTH_TOKEN = 'test-auth-token';
 
-export const sid = (prefix: 'SM' | 'MM' | 'ME' | 'HX') => `${prefix}${randomBytes(16).toString('hex')}`;
+export const sid = (prefix: 'SM' | 'MM' | 'ME' | 'HX' | 'AC' | 'SK' | 'PN' | 'MG' | 'XE') => `${prefix}${randomBytes(16).toString('hex')}`;
 
 export interface InboundOptions {
   accountSid?: string;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, URL as NodeURL } from 'node:url';
 import type { Database } from './database.ts';
 import { SEARCH_PATH } from './database.ts';
+import { splitStatements } from './statements.ts';
 
 const BOOTSTRAP_SQL = fs.readFileSync(fileURLToPath(new NodeURL('./bootstrap.sql', import.meta.url)), 'utf8');
 const MIGRATION_FILE = /^(\d+)_(.+)\.sql$/;
@@ -21,7 +22,8 @@ export async function bootstrap(db: Database): Promise<void> {
 
 /**
  * Applies `supabase/migrations/*.sql` not yet recorded in `supabase_migrations.schema_migrations` (the Supabase
- * CLI's history table, so `supabase migration list` reads the same thing), each file in its own transaction,
+ * CLI's history table, with the rows `supabase db push` writes: version, name and the file's statements as the CLI
+ * splits them, so `supabase migration list` and `db push` read the same thing), each file in its own transaction,
  * then `supabase/seed.sql` once per database (recorded in `supabase_migrations.seed_files`, as the CLI does).
  */
 export async function migrate(
@@ -43,9 +45,11 @@ export async function migrate(
   for (const { dir, f: file } of files) {
     const [, version, name] = MIGRATION_FILE.exec(file)!;
     if (done.has(version!)) continue;
-    const script = withoutUnavailableExtensions(fs.readFileSync(path.join(dir, file), 'utf8'), available);
+    const source = fs.readFileSync(path.join(dir, file), 'utf8');
+    const script = withoutUnavailableExtensions(source, available);
+    // the history row the CLI writes: the file as written, cut into statements as the CLI cuts it
     await runScript(db, path.relative(projectDir, path.join(dir, file)), script, (q) =>
-      q('insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)', [version, name, [script]]),
+      q('insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)', [version, name, splitStatements(source)]),
     );
     applied.push(file);
   }
