@@ -76,7 +76,7 @@ async function openPglite(dir: string | undefined): Promise<Database> {
       return () => mutex.run(() => unlisten());
     },
     withLock: (fn) => mutex.run(fn),
-    close: () => connection.close(),
+    close: () => keepingExitCode(() => connection.close()),
   };
 }
 
@@ -115,7 +115,7 @@ async function openPostgres(url: string): Promise<Database> {
     },
     withLock: (fn) => fn(),
     close: async () => {
-      await Promise.all([sql.end({ timeout: 2 }), connection.close()]);
+      await keepingExitCode(() => Promise.all([sql.end({ timeout: 2 }), connection.close()]));
     },
   };
 }
@@ -127,5 +127,18 @@ function redact(url: string): string {
     return u.toString();
   } catch {
     return 'the database URL';
+  }
+}
+
+/**
+ * PGlite's Emscripten runtime sets `process.exitCode` when it shuts down (to 0), which would hide a host's own
+ * failure, e.g. a test runner that closes the stand-in in its teardown after tests failed. Closing keeps it.
+ */
+export async function keepingExitCode<T>(close: () => Promise<T>): Promise<T> {
+  const code = process.exitCode;
+  try {
+    return await close();
+  } finally {
+    process.exitCode = code;
   }
 }
