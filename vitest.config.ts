@@ -41,7 +41,7 @@ export default defineConfig({
           include: ['{hooks,components}/**/*.test.tsx'],
           environment: 'jsdom',
           environmentOptions: { jsdom: { url: 'http://127.0.0.1:3000/inbox' } },
-          setupFiles: standinSetup,
+          setupFiles: [...standinSetup, path.join(root, 'tests/setup/dom.ts')],
           globalSetup: ['tests/setup/standin-pglite.ts'],
         },
       },

@@ -85,10 +85,12 @@ export function useRealtimeTeam({
       channel = supabase.channel(topic, { config: { private: true, presence: { key: me.id }, broadcast: { self: false } } });
       channel
         .on('presence', { event: 'sync' }, () => {
+          if (disposed) return;
           presence.current = channel!.presenceState<PresenceMeta>();
           setTeammates((prev) => teammatesFrom(presence.current, prev, Date.now(), offlineGraceMs));
         })
         .on('broadcast', { event: 'typing' }, ({ payload }) => {
+          if (disposed) return;
           const e = payload as { user_id?: string; name?: string; conversation_id?: string; stopped?: boolean };
           if (!e.user_id || !e.conversation_id) return;
           if (e.stopped) setTyping((s) => typingStopped(s, e.user_id!));

@@ -18,6 +18,8 @@ export class AppError extends Error {
 
 /** Turns a supabase-js `{ error }` into an AppError, keeping PostgREST's code and hint for the logs. */
 export function toAppError(error: { message: string; code?: string; hint?: string | null }, code = 'database_error'): AppError {
+  // text the database cannot store (a NUL, an unpaired surrogate) is the caller's input, not our failure
+  if (error.code === '22021' || error.code === '22P05') return new AppError('invalid_text', 'The text contains a character that cannot be stored.', 400);
   return new AppError(code, error.message, 500, { dbCode: error.code, hint: error.hint ?? undefined }, false);
 }
 

@@ -5,14 +5,18 @@
 import { z } from 'zod';
 import { fromReplyRequest, type ReplyRequest, type SendRequest } from './wire';
 
+/** Text Postgres can store and WhatsApp can carry: no NUL characters and no unpaired UTF-16 surrogates. */
+const storable = (s: string) => !/[\u0000\p{Cs}]/u.test(s); // with the u flag, \p{Cs} matches only an unpaired surrogate
+const STORABLE = 'contains a character that cannot be sent';
+
 export const replyRequestSchema = z
   .object({
     client_msg_id: z.uuid(),
-    body: z.string().trim().min(1, 'Write a message.').max(4096).optional(),
+    body: z.string().trim().min(1, 'Write a message.').max(4096).refine(storable, STORABLE).optional(),
     template: z
       .object({
         content_sid: z.string().regex(/^HX[0-9a-f]{32}$/, 'content_sid must be HX + 32 hex'),
-        variables: z.record(z.string().regex(/^\d{1,2}$/), z.string().max(1024)).default({}),
+        variables: z.record(z.string().regex(/^\d{1,2}$/), z.string().max(1024).refine(storable, STORABLE)).default({}),
       })
       .optional(),
   })

@@ -51,9 +51,13 @@ test('the schema still refuses what the builder never produces', () => {
     { client_msg_id: id, template: { content_sid: 'HX1', variables: {} } },
     { client_msg_id: id, template: { content_sid: SID, variables: { name: 'Ana' } } },
     { client_msg_id: id, body: 'hi', extra: true },
+    { client_msg_id: id, body: 'a\u0000b' },
+    { client_msg_id: id, body: 'lone \ud800 surrogate' },
+    { client_msg_id: id, template: { content_sid: SID, variables: { '1': '\udc00' } } },
   ]) {
     expect(parseReplyRequest(bad).ok).toBe(false);
   }
+  expect(parseReplyRequest({ client_msg_id: id, body: 'emoji 💬 and ñ' }).ok).toBe(true);
   expect(parseReplyRequest({ client_msg_id: id })).toEqual({ ok: false, issues: ['body: Send either body or template, not both.'] });
 });
 

@@ -83,6 +83,22 @@ describe('routes', () => {
     expect(res.headers.get('content-type')).toBe('image/png');
     expect([...new Uint8Array(await res.arrayBuffer()).slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]); // PNG signature
   });
+
+  // found by the random requests below: a NUL reached Postgres, which refused it (22021), and the member got a 500
+  test.each(['a\u0000b', 'lone \ud800', '\udc00 low'])('a reply with text Postgres cannot store (%j) is a 400, and nothing is stored', async (text) => {
+    const route = 'POST /api/conversations/[id]/messages';
+    const clientMsgId = randomUUID();
+    const request = new Request(urlFor('/api/conversations/[id]/messages', paramsFor('/api/conversations/[id]/messages')), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${w.tokens.memberA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ client_msg_id: clientMsgId, body: text }),
+    });
+    const res = await (await handler(route))(request, { params: Promise.resolve(paramsFor('/api/conversations/[id]/messages')) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+    const stored = await serviceClient().from('messages').select('id').eq('client_msg_id', clientMsgId);
+    expect(stored.data).toEqual([]);
+  });
 });
 
 // ── random requests ──────────────────────────────────────────────────────────────────────────────────────
