@@ -73,6 +73,17 @@ describe('select', () => {
     expect(data!.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$/);
   });
 
+  test('bytea is printed as PostgREST prints it (\\x and hex), and that text is taken back in writes and filters', async () => {
+    const svc = serviceClient();
+    const id = Math.floor(Math.random() * 1e9);
+    const inserted = await svc.from('fixture_blobs').insert({ id, data: '\\x00ff10' }).select().single();
+    expect(inserted.error).toBeNull();
+    expect(inserted.data).toEqual({ id, data: '\\x00ff10' });
+    const updated = await svc.from('fixture_blobs').update({ data: inserted.data!.data }).eq('data', '\\x00ff10').eq('id', id).select('data');
+    expect(updated.error).toBeNull();
+    expect(updated.data).toEqual([{ data: '\\x00ff10' }]);
+  });
+
   test('single() on no rows is 406 PGRST116; maybeSingle() is null; on many it is an error', async () => {
     const none = await owner.client.from('fixture_posts').select('id').eq('id', -1).single();
     expect(none.status).toBe(406);

@@ -50,12 +50,16 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 
 async function openPglite(dir: string | undefined): Promise<Database> {
   if (dir) fs.mkdirSync(dir, { recursive: true });
-  const connection = await createPgliteConnection({
-    url: dir,
-    pgliteOptions: { extensions: { uuid_ossp, pg_trgm, citext }, parsers: pgliteParsers },
+  const connection = await keepingExitCode(async () => {
+    const c = await createPgliteConnection({
+      url: dir,
+      pgliteOptions: { extensions: { uuid_ossp, pg_trgm, citext }, parsers: pgliteParsers },
+    });
+    await c.driver.waitReady;
+    return c;
   });
   const pg = connection.driver;
-  await pg.waitReady;
+  guardExitCode(pg as unknown as Record<string, unknown>, ['query', 'exec', 'transaction', 'listen', 'close']);
   const mutex = new Mutex();
   const query: Query = async (text, params = []) => (await pg.query<never>(text, [...params])).rows;
   return {
@@ -131,14 +135,31 @@ function redact(url: string): string {
 }
 
 /**
- * PGlite's Emscripten runtime sets `process.exitCode` when it shuts down (to 0), which would hide a host's own
- * failure, e.g. a test runner that closes the stand-in in its teardown after tests failed. Closing keeps it.
+ * PGlite's Emscripten runtime sets `process.exitCode` itself: to a code of its own (99, 100 …) whenever a statement
+ * fails, since its error path ends in Emscripten's `quit_`, and to 0 when it shuts down. Hosts read that code: every
+ * test run that touched PGlite exited 100 although it passed, and a run whose failures vitest had recorded exited 0
+ * once the stand-in closed. Each of PGlite's entry points is wrapped so that a code set during the call is undone,
+ * except 1, the code test runners and CLIs set for a failure (were PGlite ever to set 1, a run would fail loudly,
+ * never pass silently).
  */
-export async function keepingExitCode<T>(close: () => Promise<T>): Promise<T> {
-  const code = process.exitCode;
+export function keepingExitCode<T>(call: () => Promise<T>): Promise<T> {
+  const before = process.exitCode;
+  const restore = () => {
+    if (process.exitCode !== before && process.exitCode !== 1) process.exitCode = before;
+  };
+  let result: Promise<T>;
   try {
-    return await close();
-  } finally {
-    process.exitCode = code;
+    result = call();
+  } catch (error) {
+    restore();
+    throw error;
+  }
+  return result.finally(restore);
+}
+
+function guardExitCode(target: Record<string, unknown>, methods: string[]): void {
+  for (const name of methods) {
+    const original = target[name] as (...args: unknown[]) => Promise<unknown>;
+    target[name] = (...args: unknown[]) => keepingExitCode(() => original.apply(target, args));
   }
 }

@@ -18,13 +18,15 @@ export function numericValue(text: string): number | string {
   return Number.isFinite(n) ? n : text; // NaN and ±Infinity stay strings, as to_json prints them
 }
 
-export const OID = { bool: 16, int8: 20, text: 25, json: 114, bpchar: 1042, varchar: 1043, numeric: 1700, timestamp: 1114, timestamptz: 1184, jsonb: 3802 } as const;
+export const OID = { bool: 16, bytea: 17, int8: 20, text: 25, json: 114, bpchar: 1042, varchar: 1043, numeric: 1700, timestamp: 1114, timestamptz: 1184, jsonb: 3802 } as const;
 
 /** PGlite `parsers` (by type oid). */
 export const pgliteParsers = {
   [OID.timestamptz]: isoTimestamp,
   [OID.timestamp]: isoTimestamp,
   [OID.numeric]: numericValue,
+  // bytea as to_json prints it (`\x` and hex), not the driver's Uint8Array (which JSON-encodes to {"0":…})
+  [OID.bytea]: (v: string) => v,
 };
 
 /**
@@ -43,6 +45,7 @@ export const postgresTypes = {
   timestamptz: { to: OID.timestamptz, from: [OID.timestamptz], serialize: serializeTime, parse: isoTimestamp },
   timestamp: { to: OID.timestamp, from: [OID.timestamp], serialize: serializeTime, parse: isoTimestamp },
   numeric: { to: OID.numeric, from: [OID.numeric], serialize: (v: unknown) => String(v), parse: numericValue },
+  bytea: { to: OID.bytea, from: [OID.bytea], serialize: (v: unknown) => (v instanceof Uint8Array ? `\\x${Buffer.from(v).toString('hex')}` : String(v)), parse: (v: string) => v },
 };
 
 function serializeJson(v: unknown): string {

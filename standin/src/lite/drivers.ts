@@ -80,7 +80,14 @@ async function queryWithSerialiserFallback(pg: { query: PgliteQuery }, sql: stri
   } catch (error) {
     const type = serialiserType(error);
     if (type === null) throw error;
-    const asJson = params.map((p) => (typeof p === 'object' && p !== null && !(p instanceof Date) && !(p instanceof Uint8Array) ? JSON.stringify(p) : p));
+    // PGlite wants a Uint8Array for bytea; PostgREST clients send bytea as Postgres prints it, `\x` and hex
+    const asJson = params.map((p) =>
+      typeof p === 'object' && p !== null && !(p instanceof Date) && !(p instanceof Uint8Array)
+        ? JSON.stringify(p)
+        : type === 'bytea' && typeof p === 'string' && BYTEA_HEX.test(p)
+          ? Uint8Array.from(Buffer.from(p.slice(2), 'hex'))
+          : p,
+    );
     try {
       return await pg.query(sql, asJson);
     } catch (again) {
@@ -90,6 +97,8 @@ async function queryWithSerialiserFallback(pg: { query: PgliteQuery }, sql: stri
     }
   }
 }
+
+const BYTEA_HEX = /^\\x(?:[0-9a-fA-F]{2})*$/;
 
 /** The type named by PGlite's serialiser error, or null for any other error. */
 function serialiserType(error: unknown): string | null {
