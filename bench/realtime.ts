@@ -83,7 +83,8 @@ async function createTenants(standin: Standin): Promise<Tenant[]> {
   for (let d = 0; d < DISTRIBUTORS; d++) {
     const id = `b0000000-0000-4000-8000-${String(d).padStart(12, '0')}`;
     const users = Array.from({ length: MEMBERS }, (_, m) => `b1000000-0000-4000-8000-${String(d * 100 + m).padStart(12, '0')}`);
-    await q(`insert into public.distributors (id, name, whatsapp_number) values ($1, $2, $3) on conflict do nothing`, [id, `Bench ${d}`, `+1999000${String(d).padStart(4, '0')}`]);
+    await q(`insert into public.distributors (id, name) values ($1, $2) on conflict do nothing`, [id, `Bench ${d}`]);
+    await q(`insert into public.whatsapp_senders (distributor_id, label, whatsapp_number) values ($1, 'Bench', $2) on conflict do nothing`, [id, `+1999000${String(d).padStart(4, '0')}`]);
     for (const u of users) {
       await q(
         `insert into auth.users (instance_id, id, aud, role, email, raw_app_meta_data, raw_user_meta_data, created_at, updated_at,

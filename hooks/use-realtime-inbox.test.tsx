@@ -73,9 +73,10 @@ describe('gaps', () => {
     const number = randomNumber('+1888');
     const email = `${label.toLowerCase().replace(/\W+/g, "-")}-${randomUUID()}@example.test`;
     const { data: user, error: userError } = await svc.auth.admin.createUser({ email, password: 'pass1234', email_confirm: true });
-    const { data: dist, error: distError } = await svc.from('distributors').insert({ name: label, whatsapp_number: number }).select('id').single();
+    const { data: dist, error: distError } = await svc.from('distributors').insert({ name: label }).select('id').single();
     if (userError || distError) throw new Error(`setup: ${userError?.message ?? distError?.message}`);
     await svc.from('distributor_members').insert({ distributor_id: dist!.id, user_id: user.user!.id, display_name: label });
+    await svc.from('whatsapp_senders').insert({ distributor_id: dist!.id, label, whatsapp_number: number });
     const member = createClient(standinUrl, LOCAL_PUBLISHABLE_KEY, { auth: { persistSession: false } });
     await member.auth.signInWithPassword({ email, password: 'pass1234' });
     clients.push(member, svc);

@@ -2,12 +2,13 @@
 
 /**
  * Who of the team is online, what each is looking at, and who is typing where: presence and broadcast on the
- * distributor's private channel `distributor:<id>` (RLS on realtime.messages lets only its members in). Never
+ * workspace's private channel `distributor:<id>:<channel key>` (RLS on realtime.messages lets only its members in;
+ * the key changes when somebody is removed, so a removed member's socket is left on a topic nobody uses). Never
  * touches a table. Presence is keyed by user id, re-tracked after every (re)join, and updated at most every
  * few seconds (Supabase allows 5 presence calls per 30 s per channel); typing is a throttled broadcast that
  * lapses on its own.
  *
- *   const team = useRealtimeTeam({ supabase, distributorId, me: { id, name }, viewing: conversationId });
+ *   const team = useRealtimeTeam({ supabase, distributorId, channelKey, me: { id, name }, viewing: conversationId });
  *   team.teammates, team.typingIn(conversationId), team.sendTyping(conversationId)
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -19,6 +20,8 @@ import { teammatesFrom, typingIn, typingPrune, typingReceived, typingStopped, ty
 export interface UseRealtimeTeamOptions {
   supabase: BrowserClient;
   distributorId: string;
+  /** The workspace's current channel key (distributors.channel_key): it changes when a member is removed. */
+  channelKey: string;
   me: { id: string; name: string };
   /** The conversation on screen, shared with teammates. */
   viewing: string | null;
@@ -35,6 +38,7 @@ export interface UseRealtimeTeamOptions {
 export function useRealtimeTeam({
   supabase,
   distributorId,
+  channelKey,
   me,
   viewing,
   offlineGraceMs = 10_000,
@@ -76,7 +80,7 @@ export function useRealtimeTeam({
   useEffect(() => {
     let disposed = false;
     let channel: RealtimeChannel | null = null;
-    const topic = `distributor:${distributorId}`;
+    const topic = `distributor:${distributorId}:${channelKey}`;
     (async () => {
       await supabase.realtime.setAuth();
       // the room has one owner: make sure a previous instance (a reconnect, a remount) is really gone first
@@ -120,7 +124,7 @@ export function useRealtimeTeam({
       p.pending = null;
       if (channel) void supabase.removeChannel(channel);
     };
-  }, [supabase, distributorId, me.id, offlineGraceMs, typingTtlMs, track, generation, rejoin]);
+  }, [supabase, distributorId, channelKey, me.id, offlineGraceMs, typingTtlMs, track, generation, rejoin]);
 
   // what I look at, shared within the presence budget
   useEffect(() => {

@@ -9,10 +9,6 @@ const schema = z.object({
   SUPABASE_SECRET_KEY: z.string().min(20, 'must be the secret (or legacy service_role) key'),
   /** The app's public origin as Twilio sees it; webhook signatures are computed over it. */
   PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:3000'),
-  /** Twilio account; sends and media downloads authenticate with it. */
-  TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be an account SID (AC + 32 hex)')),
-  /** The Auth Token signs Twilio's webhooks. Without it every webhook is refused (fail closed). */
-  TWILIO_AUTH_TOKEN: optional(z.string().min(8)),
   /** Only for the local fake: where Twilio's REST API is (http://127.0.0.1:4010). Unset in production. */
   TWILIO_API_BASE_URL: optional(z.url()),
   /** Messages per second per sender number (Twilio's WhatsApp default is 10). */

@@ -25,9 +25,19 @@ from auth.users u
 where u.id in ('20000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000002',
                '20000000-0000-4000-8000-000000000003');
 
-insert into public.distributors (id, name, whatsapp_number) values
-  ('10000000-0000-4000-8000-000000000001', 'Acme Distribution', '+14155550100'),
-  ('10000000-0000-4000-8000-000000000002', 'Bolt Supply', '+14155550200');
+insert into public.distributors (id, name, created_by) values
+  ('10000000-0000-4000-8000-000000000001', 'Acme Distribution', '20000000-0000-4000-8000-000000000001'),
+  ('10000000-0000-4000-8000-000000000002', 'Bolt Supply', '20000000-0000-4000-8000-000000000003');
+
+-- Each workspace's WhatsApp sender on the local Twilio fake's demo account; the Auth Token goes to Vault, as the
+-- senders page stores it.
+insert into public.whatsapp_senders (id, distributor_id, label, whatsapp_number, account_sid, auth_token_secret_id, checked_at, check_ok)
+select s.id::uuid, s.distributor_id::uuid, s.label, s.number, 'AC00000000000000000000000000000000',
+       vault.create_secret('test-auth-token', null, 'Twilio Auth Token (demo account)'), now(), true
+from (values
+  ('50000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'Acme WhatsApp', '+14155550100'),
+  ('50000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002', 'Bolt WhatsApp', '+14155550200')
+) as s(id, distributor_id, label, number);
 
 insert into public.distributor_members (distributor_id, user_id, role, display_name) values
   ('10000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 'owner', 'Ana Alvarez'),
@@ -41,12 +51,12 @@ insert into public.contacts (id, distributor_id, wa_id, phone, profile_name) val
   ('30000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000002', '+447700900004', '+447700900004', 'Hardware Hub'),
   ('30000000-0000-4000-8000-000000000005', '10000000-0000-4000-8000-000000000002', '+447700900005', '+447700900005', 'Priya Shah');
 
-insert into public.conversations (id, distributor_id, contact_id, status, assignee_id) values
-  ('40000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001', 'open', '20000000-0000-4000-8000-000000000001'),
-  ('40000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002', 'open', null),
-  ('40000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000003', 'open', '20000000-0000-4000-8000-000000000002'),
-  ('40000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000002', '30000000-0000-4000-8000-000000000004', 'open', '20000000-0000-4000-8000-000000000003'),
-  ('40000000-0000-4000-8000-000000000005', '10000000-0000-4000-8000-000000000002', '30000000-0000-4000-8000-000000000005', 'open', null);
+insert into public.conversations (id, distributor_id, sender_id, contact_id, status, assignee_id) values
+  ('40000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', '50000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001', 'open', '20000000-0000-4000-8000-000000000001'),
+  ('40000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000001', '50000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002', 'open', null),
+  ('40000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000001', '50000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000003', 'open', '20000000-0000-4000-8000-000000000002'),
+  ('40000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000002', '50000000-0000-4000-8000-000000000002', '30000000-0000-4000-8000-000000000004', 'open', '20000000-0000-4000-8000-000000000003'),
+  ('40000000-0000-4000-8000-000000000005', '10000000-0000-4000-8000-000000000002', '50000000-0000-4000-8000-000000000002', '30000000-0000-4000-8000-000000000005', 'open', null);
 
 -- Messages in the order they happened; the insert trigger keeps each conversation's preview and counters.
 insert into public.messages (distributor_id, conversation_id, direction, body, twilio_sid, status, sent_by, created_at)
@@ -88,10 +98,10 @@ where m.direction = 'outbound'
   and (s.status <> 'read' or m.status = 'read');
 
 -- Approved templates for replies outside WhatsApp's 24-hour window.
-insert into public.message_templates (distributor_id, content_sid, name, language, body, variables) values
-  ('10000000-0000-4000-8000-000000000001', 'HX' || md5('acme-order-update'), 'Order update', 'en',
+insert into public.message_templates (distributor_id, account_sid, content_sid, name, language, body, variables) values
+  ('10000000-0000-4000-8000-000000000001', 'AC00000000000000000000000000000000', 'HX' || md5('acme-order-update'), 'Order update', 'en',
    'Hi {{1}}, your order {{2}} is on its way and should arrive {{3}}.', array['customer name', 'order number', 'delivery day']),
-  ('10000000-0000-4000-8000-000000000001', 'HX' || md5('acme-follow-up'), 'Follow-up', 'es',
+  ('10000000-0000-4000-8000-000000000001', 'AC00000000000000000000000000000000', 'HX' || md5('acme-follow-up'), 'Follow-up', 'es',
    'Hola {{1}}, ¿pudimos ayudarle con su pedido? Responda a este mensaje para continuar.', array['customer name']),
-  ('10000000-0000-4000-8000-000000000002', 'HX' || md5('bolt-quote-ready'), 'Quote ready', 'en',
+  ('10000000-0000-4000-8000-000000000002', 'AC00000000000000000000000000000000', 'HX' || md5('bolt-quote-ready'), 'Quote ready', 'en',
    'Hi {{1}}, your quote {{2}} is ready. Reply here with any questions.', array['customer name', 'quote number']);

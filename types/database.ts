@@ -116,6 +116,7 @@ export type Database = {
             | null
           last_message_preview: string | null
           last_message_seq: number | null
+          sender_id: string
           status: Database["public"]["Enums"]["conversation_status"]
           updated_at: string
         }
@@ -133,6 +134,7 @@ export type Database = {
             | null
           last_message_preview?: string | null
           last_message_seq?: number | null
+          sender_id: string
           status?: Database["public"]["Enums"]["conversation_status"]
           updated_at?: string
         }
@@ -150,6 +152,7 @@ export type Database = {
             | null
           last_message_preview?: string | null
           last_message_seq?: number | null
+          sender_id?: string
           status?: Database["public"]["Enums"]["conversation_status"]
           updated_at?: string
         }
@@ -172,6 +175,12 @@ export type Database = {
             referencedRelation: "distributors"
             referencedColumns: ["id"]
           },
+          {
+            foreignKeyName: "conversations_sender_fkey"
+            columns: ["sender_id", "distributor_id"]
+            referencedRelation: "whatsapp_senders"
+            referencedColumns: ["id", "distributor_id"]
+          },
         ]
       }
       distributor_members: {
@@ -179,6 +188,8 @@ export type Database = {
           created_at: string
           display_name: string
           distributor_id: string
+          removed_at: string | null
+          removed_by: string | null
           role: Database["public"]["Enums"]["member_role"]
           user_id: string
         }
@@ -186,6 +197,8 @@ export type Database = {
           created_at?: string
           display_name: string
           distributor_id: string
+          removed_at?: string | null
+          removed_by?: string | null
           role?: Database["public"]["Enums"]["member_role"]
           user_id: string
         }
@@ -193,6 +206,8 @@ export type Database = {
           created_at?: string
           display_name?: string
           distributor_id?: string
+          removed_at?: string | null
+          removed_by?: string | null
           role?: Database["public"]["Enums"]["member_role"]
           user_id?: string
         }
@@ -207,22 +222,25 @@ export type Database = {
       }
       distributors: {
         Row: {
+          channel_key: string
           created_at: string
+          created_by: string | null
           id: string
           name: string
-          whatsapp_number: string
         }
         Insert: {
+          channel_key?: string
           created_at?: string
+          created_by?: string | null
           id?: string
           name: string
-          whatsapp_number: string
         }
         Update: {
+          channel_key?: string
           created_at?: string
+          created_by?: string | null
           id?: string
           name?: string
-          whatsapp_number?: string
         }
         Relationships: []
       }
@@ -280,36 +298,51 @@ export type Database = {
       }
       message_templates: {
         Row: {
+          account_sid: string | null
+          approval_status: string
           approved: boolean
           body: string
+          category: string | null
           content_sid: string
           created_at: string
           distributor_id: string
           id: string
           language: string
           name: string
+          rejection_reason: string | null
+          synced_at: string | null
           variables: string[]
         }
         Insert: {
+          account_sid?: string | null
+          approval_status?: string
           approved?: boolean
           body: string
+          category?: string | null
           content_sid: string
           created_at?: string
           distributor_id: string
           id?: string
           language?: string
           name: string
+          rejection_reason?: string | null
+          synced_at?: string | null
           variables?: string[]
         }
         Update: {
+          account_sid?: string | null
+          approval_status?: string
           approved?: boolean
           body?: string
+          category?: string | null
           content_sid?: string
           created_at?: string
           distributor_id?: string
           id?: string
           language?: string
           name?: string
+          rejection_reason?: string | null
+          synced_at?: string | null
           variables?: string[]
         }
         Relationships: [
@@ -397,11 +430,128 @@ export type Database = {
           },
         ]
       }
+      whatsapp_senders: {
+        Row: {
+          account_sid: string | null
+          api_key_secret_id: string | null
+          api_key_sid: string | null
+          auth_token_secret_id: string | null
+          check_message: string | null
+          check_ok: boolean | null
+          checked_at: string | null
+          created_at: string
+          distributor_id: string
+          id: string
+          label: string
+          messaging_service_sid: string | null
+          templates_sync_error: string | null
+          templates_synced_at: string | null
+          updated_at: string
+          whatsapp_number: string
+        }
+        Insert: {
+          account_sid?: string | null
+          api_key_secret_id?: string | null
+          api_key_sid?: string | null
+          auth_token_secret_id?: string | null
+          check_message?: string | null
+          check_ok?: boolean | null
+          checked_at?: string | null
+          created_at?: string
+          distributor_id: string
+          id?: string
+          label: string
+          messaging_service_sid?: string | null
+          templates_sync_error?: string | null
+          templates_synced_at?: string | null
+          updated_at?: string
+          whatsapp_number: string
+        }
+        Update: {
+          account_sid?: string | null
+          api_key_secret_id?: string | null
+          api_key_sid?: string | null
+          auth_token_secret_id?: string | null
+          check_message?: string | null
+          check_ok?: boolean | null
+          checked_at?: string | null
+          created_at?: string
+          distributor_id?: string
+          id?: string
+          label?: string
+          messaging_service_sid?: string | null
+          templates_sync_error?: string | null
+          templates_synced_at?: string | null
+          updated_at?: string
+          whatsapp_number?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "whatsapp_senders_distributor_id_fkey"
+            columns: ["distributor_id"]
+            referencedRelation: "distributors"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      workspace_invitations: {
+        Row: {
+          accepted_at: string | null
+          accepted_by: string | null
+          created_at: string
+          distributor_id: string
+          email: string
+          expires_at: string
+          id: string
+          invited_by: string | null
+          revoked_at: string | null
+          role: Database["public"]["Enums"]["member_role"]
+          token_hash: string
+        }
+        Insert: {
+          accepted_at?: string | null
+          accepted_by?: string | null
+          created_at?: string
+          distributor_id: string
+          email: string
+          expires_at?: string
+          id?: string
+          invited_by?: string | null
+          revoked_at?: string | null
+          role?: Database["public"]["Enums"]["member_role"]
+          token_hash: string
+        }
+        Update: {
+          accepted_at?: string | null
+          accepted_by?: string | null
+          created_at?: string
+          distributor_id?: string
+          email?: string
+          expires_at?: string
+          id?: string
+          invited_by?: string | null
+          revoked_at?: string | null
+          role?: Database["public"]["Enums"]["member_role"]
+          token_hash?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "workspace_invitations_distributor_id_fkey"
+            columns: ["distributor_id"]
+            referencedRelation: "distributors"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
     }
     Views: {
       [_ in never]: never
     }
     Functions: {
+      accept_invitation: {
+        Args: { p_display_name: string; p_token: string }
+        Returns: string
+      }
       apply_message_status: {
         Args: {
           p_error_code: number
@@ -412,7 +562,46 @@ export type Database = {
         Returns: boolean
       }
       apply_status_callback: { Args: { p: Json }; Returns: Json }
+      create_invitation: {
+        Args: {
+          p_distributor_id: string
+          p_email: string
+          p_role: Database["public"]["Enums"]["member_role"]
+        }
+        Returns: {
+          expires_at: string
+          invitation_id: string
+          token: string
+        }[]
+      }
+      create_workspace: {
+        Args: { p_display_name: string; p_name: string }
+        Returns: string
+      }
+      delete_whatsapp_sender: {
+        Args: { p_sender_id: string }
+        Returns: undefined
+      }
+      delete_workspace: {
+        Args: { p_confirm_name: string; p_distributor_id: string }
+        Returns: undefined
+      }
       ingest_inbound_message: { Args: { p: Json }; Returns: Json }
+      invitation_preview: {
+        Args: { p_token: string }
+        Returns: {
+          email: string
+          expires_at: string
+          invited_by_name: string
+          role: Database["public"]["Enums"]["member_role"]
+          state: string
+          workspace_name: string
+        }[]
+      }
+      is_workspace_admin: {
+        Args: { p_distributor_id: string }
+        Returns: boolean
+      }
       mark_conversation_read: {
         Args: { p_conversation_id: string }
         Returns: {
@@ -429,6 +618,10 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      member_channel_topics: {
+        Args: Record<PropertyKey, never>
+        Returns: string[]
       }
       member_distributor_ids: {
         Args: Record<PropertyKey, never>
@@ -453,10 +646,107 @@ export type Database = {
         }
         Returns: undefined
       }
+      record_sender_check: {
+        Args: { p_message: string; p_ok: boolean; p_sender_id: string }
+        Returns: undefined
+      }
+      remove_member: {
+        Args: { p_distributor_id: string; p_user_id: string }
+        Returns: undefined
+      }
+      require_user: { Args: Record<PropertyKey, never>; Returns: string }
+      resolve_sender: {
+        Args: { p_account_sid: string; p_number: string; p_sender_id: string }
+        Returns: {
+          account_sid: string | null
+          api_key_secret_id: string | null
+          api_key_sid: string | null
+          auth_token_secret_id: string | null
+          check_message: string | null
+          check_ok: boolean | null
+          checked_at: string | null
+          created_at: string
+          distributor_id: string
+          id: string
+          label: string
+          messaging_service_sid: string | null
+          templates_sync_error: string | null
+          templates_synced_at: string | null
+          updated_at: string
+          whatsapp_number: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "whatsapp_senders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      revoke_invitation: {
+        Args: { p_invitation_id: string }
+        Returns: undefined
+      }
+      save_whatsapp_sender: {
+        Args: {
+          p_account_sid: string
+          p_actor: string
+          p_api_key_secret: string
+          p_api_key_sid: string
+          p_auth_token: string
+          p_distributor_id: string
+          p_label: string
+          p_messaging_service_sid: string
+          p_sender_id: string
+          p_whatsapp_number: string
+        }
+        Returns: string
+      }
+      set_member_role: {
+        Args: {
+          p_distributor_id: string
+          p_role: Database["public"]["Enums"]["member_role"]
+          p_user_id: string
+        }
+        Returns: undefined
+      }
+      transfer_ownership: {
+        Args: { p_distributor_id: string; p_user_id: string }
+        Returns: undefined
+      }
+      webhook_sender: {
+        Args: { p_account_sid: string; p_number: string }
+        Returns: {
+          account_sid: string
+          api_key_secret: string
+          api_key_sid: string
+          auth_token: string
+          distributor_id: string
+          messaging_service_sid: string
+          sender_id: string
+          whatsapp_number: string
+        }[]
+      }
+      whatsapp_sender_credentials: {
+        Args: { p_sender_id: string }
+        Returns: {
+          account_sid: string
+          api_key_secret: string
+          api_key_sid: string
+          auth_token: string
+          distributor_id: string
+          messaging_service_sid: string
+          sender_id: string
+          whatsapp_number: string
+        }[]
+      }
+      workspace_role: {
+        Args: { p_distributor_id: string }
+        Returns: Database["public"]["Enums"]["member_role"]
+      }
     }
     Enums: {
       conversation_status: "open" | "closed"
-      member_role: "owner" | "agent"
+      member_role: "owner" | "admin" | "agent"
       message_direction: "inbound" | "outbound"
       message_status:
         | "received"
@@ -598,7 +888,7 @@ export const Constants = {
   public: {
     Enums: {
       conversation_status: ["open", "closed"],
-      member_role: ["owner", "agent"],
+      member_role: ["owner", "admin", "agent"],
       message_direction: ["inbound", "outbound"],
       message_status: [
         "received",

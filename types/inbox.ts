@@ -1,9 +1,11 @@
 import type { ContactRow, ConversationRow, ReadRow, TemplateRow } from '@/types/rows';
 
+export type MemberRole = 'owner' | 'admin' | 'agent';
+
 export interface TeamMember {
   userId: string;
   displayName: string;
-  role: 'owner' | 'agent';
+  role: MemberRole;
 }
 
 /** What the server hands the inbox on first render. */
@@ -17,5 +19,8 @@ export interface InboxViewer {
   userId: string;
   email: string;
   displayName: string;
-  distributor: { id: string; name: string; whatsappNumber: string };
+  role: MemberRole;
+  distributor: { id: string; name: string; whatsappNumber: string; channelKey: string };
+  /** Every workspace the member belongs to (the switcher). */
+  workspaces: { id: string; name: string; role: MemberRole }[];
 }

@@ -26,6 +26,7 @@ function conversation(lastInboundAt: string | null): ConversationRow {
     id: '00000000-0000-4000-8000-0000000000a1',
     distributor_id: DIST,
     contact_id: '00000000-0000-4000-8000-0000000000c1',
+    sender_id: '00000000-0000-4000-8000-0000000000e1',
     assignee_id: null,
     status: 'open',
     inbound_count: lastInboundAt ? 1 : 0,
@@ -41,7 +42,10 @@ function conversation(lastInboundAt: string | null): ConversationRow {
 const hoursAgo = (h: number) => new Date(Date.now() - h * HOUR).toISOString();
 
 function template(over: Partial<TemplateRow> & Pick<TemplateRow, 'id' | 'name' | 'body' | 'content_sid'>): TemplateRow {
-  return { distributor_id: DIST, language: 'en', variables: [], approved: true, created_at: new Date(0).toISOString(), ...over };
+  return {
+    distributor_id: DIST, account_sid: null, language: 'en', variables: [], approved: true, approval_status: 'approved', category: null, rejection_reason: null,
+    synced_at: null, created_at: new Date(0).toISOString(), ...over,
+  };
 }
 
 const TEMPLATES: TemplateRow[] = [
@@ -64,7 +68,8 @@ function setup(conv: ConversationRow, templates: TemplateRow[] = TEMPLATES) {
   const actions = { send } as Partial<RealtimeInbox['actions']> as RealtimeInbox['actions']; // the composer only sends
   const team: RealtimeTeam = { joined: true, teammates: {}, typingIn: () => [], sendTyping: vi.fn(), stopTyping: vi.fn() };
   const value: ContextValue = {
-    viewer: { userId: 'u-me', email: 'me@example.test', displayName: 'Me', distributor: { id: DIST, name: 'Test Co', whatsappNumber: '+15550000000' } },
+    viewer: { userId: 'u-me', email: 'me@example.test', displayName: 'Me', role: 'agent', distributor: { id: DIST, name: 'Test Co', whatsappNumber: '+15550000000', channelKey: 'k' }, workspaces: [{ id: DIST, name: 'Test Co', role: 'agent' }] },
+    access: { role: 'agent', name: 'Test Co', channelKey: 'k', removed: false },
     members: [],
     templates,
     inbox: { state: emptyInbox, status: 'live', readDiagnostics: vi.fn(), actions },

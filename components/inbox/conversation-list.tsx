@@ -7,6 +7,7 @@ import { contactName, selectConversations, unreadCount, type ConversationFilter 
 import { formatListTime } from '@/lib/format-time';
 import { useNow } from '@/hooks/use-now';
 import { useInbox } from './inbox-provider';
+import { inboxPath } from '@/lib/paths';
 
 const FILTERS: Array<{ id: ConversationFilter; label: string }> = [
   { id: 'all', label: 'All' },
@@ -57,11 +58,11 @@ export function ConversationList() {
       e.preventDefault();
       const at = conversations.findIndex((c) => c.id === selectedId);
       const next = at < 0 ? 0 : Math.min(conversations.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)));
-      router.push(`/inbox/${conversations[next]!.id}`);
+      router.push(inboxPath(viewer.distributor.id, conversations[next]!.id));
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [conversations, selectedId, router]);
+  }, [conversations, selectedId, router, viewer.distributor.id]);
 
   const memberName = (id: string | null) => members.find((m) => m.userId === id)?.displayName;
   const viewers = (conversationId: string) =>
@@ -93,7 +94,7 @@ export function ConversationList() {
             const watching = viewers(c.id);
             return (
               <li key={c.id} className={['conversation', unread > 0 ? 'unread' : '', c.id === selectedId ? 'selected' : ''].join(' ')}>
-                <Link href={`/inbox/${c.id}`} className="conversation-link" aria-current={c.id === selectedId ? 'page' : undefined} data-conversation-id={c.id}>
+                <Link href={inboxPath(viewer.distributor.id, c.id)} className="conversation-link" aria-current={c.id === selectedId ? 'page' : undefined} data-conversation-id={c.id}>
                   <span className="conversation-top">
                     <span className="conversation-name">{contactName(contact)}</span>
                     {c.last_message_at ? (

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import type { InboxDiagnostics } from '@/hooks/use-realtime-inbox';
 import { useInbox } from './inbox-provider';
+import { inboxPath } from '@/lib/paths';
 
 export function percentile(values: number[], p: number): number | null {
   if (values.length === 0) return null;
@@ -36,7 +37,7 @@ export function Diagnostics() {
   return (
     <main className="diagnostics">
       <p>
-        <Link href="/inbox">← Back to the inbox</Link>
+        <Link href={inboxPath(viewer.distributor.id)}>← Back to the inbox</Link>
       </p>
       <h1>Diagnostics</h1>
       <dl className="facts" data-testid="diagnostics">

@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'react';
 import { signOut } from '@/lib/actions/auth';
 import { Button } from '@/components/ui/button';
 import { useInbox } from './inbox-provider';
+import { inboxPath, settingsPath } from '@/lib/paths';
 
 const STATUS_TEXT = {
   live: 'Live',
@@ -16,14 +17,14 @@ const STATUS_TEXT = {
 } as const;
 
 export function InboxHeader() {
-  const { viewer, inbox, team, sound, setSound, notifications, enableNotifications } = useInbox();
+  const { viewer, access, inbox, team, sound, setSound, notifications, enableNotifications } = useInbox();
   const others = Object.values(team.teammates).filter((t) => t.userId !== viewer.userId);
   const menu = useMenu();
   return (
     <header className="app-header">
       <div className="app-brand">
-        <Link href="/inbox" className="app-title">
-          {viewer.distributor.name}
+        <Link href={inboxPath(viewer.distributor.id)} className="app-title">
+          {access.name}
         </Link>
         <span className="muted app-subtitle">WhatsApp {viewer.distributor.whatsappNumber}</span>
       </div>
@@ -68,7 +69,27 @@ export function InboxHeader() {
             ) : notifications === 'granted' ? (
               <p className="muted small menu-item">Notifications are on while this tab is hidden.</p>
             ) : null}
-            <Link href="/inbox/diagnostics" className="menu-item">
+            {viewer.workspaces.length > 1 ? (
+              <nav aria-label="Workspaces" className="menu-group">
+                <p className="muted small">Workspaces</p>
+                <ul className="plain-list">
+                  {viewer.workspaces.map((w) => (
+                    <li key={w.id}>
+                      <Link href={inboxPath(w.id)} className="menu-item" aria-current={w.id === viewer.distributor.id ? 'page' : undefined}>
+                        {w.name}
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            ) : null}
+            <Link href={settingsPath(viewer.distributor.id, 'members')} className="menu-item">
+              {access.role === 'agent' ? 'Team' : 'Settings'}
+            </Link>
+            <Link href="/inbox/new-workspace" className="menu-item">
+              New workspace
+            </Link>
+            <Link href={`${inboxPath(viewer.distributor.id)}/diagnostics`} className="menu-item">
               Diagnostics
             </Link>
             <form action={signOut}>

@@ -7,15 +7,18 @@
  * the tab is hidden.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import type { PublicEnv } from '@/lib/env.public';
 import { createClient } from '@/lib/supabase/client';
-import { isUuid } from '@/lib/uuid';
 import { contactName, unreadCount } from '@/lib/realtime/inbox-reducer';
 import type { MessageRow, TemplateRow } from '@/lib/realtime/types';
 import { useRealtimeInbox, type RealtimeInbox } from '@/hooks/use-realtime-inbox';
 import { useRealtimeTeam, type RealtimeTeam } from '@/hooks/use-realtime-team';
+import { useWorkspaceAccess, type WorkspaceAccess } from '@/hooks/use-workspace-access';
+import type { BrowserClient } from '@/lib/supabase/client';
 import type { InboxBootstrap, InboxViewer, TeamMember } from '@/types/inbox';
+import { conversationInPath, inboxPath } from '@/lib/paths';
 
 export interface Toast {
   id: string;
@@ -29,6 +32,8 @@ const TOAST_MS = 6000;
 
 interface InboxContextValue {
   viewer: InboxViewer;
+  /** The member's role and the workspace as they are now (they change live). */
+  access: WorkspaceAccess;
   members: TeamMember[];
   templates: TemplateRow[];
   inbox: RealtimeInbox;
@@ -58,14 +63,42 @@ export function useInbox(): InboxContextValue {
  */
 export function InboxProvider({ env, viewer, bootstrap, children }: { env: PublicEnv; viewer: InboxViewer; bootstrap: InboxBootstrap; children: ReactNode }) {
   const [supabase] = useState(() => createClient(env));
+  const access = useWorkspaceAccess({
+    supabase,
+    distributorId: viewer.distributor.id,
+    userId: viewer.userId,
+    initial: { role: viewer.role, name: viewer.distributor.name, channelKey: viewer.distributor.channelKey },
+  });
+  // removed: the live inbox unmounts (its channels close) and the screen says why; the server already refuses
+  // everything else (RLS on every read and change, and the team channel moved to a key this member cannot learn)
+  if (access.removed) return <RemovedNotice workspace={access.name} />;
+  return (
+    <LiveInboxProvider supabase={supabase} access={access} viewer={viewer} bootstrap={bootstrap}>
+      {children}
+    </LiveInboxProvider>
+  );
+}
+
+function RemovedNotice({ workspace }: { workspace: string }) {
+  return (
+    <main className="empty-state" role="alert">
+      <h1>You no longer have access to {workspace}</h1>
+      <p>An admin removed you from this workspace, or it was deleted. Messages and teammates are no longer shown here.</p>
+      <p>
+        <Link href="/inbox">Go to your other workspaces</Link>
+      </p>
+    </main>
+  );
+}
+
+function LiveInboxProvider({ supabase, access, viewer, bootstrap, children }: { supabase: BrowserClient; access: WorkspaceAccess; viewer: InboxViewer; bootstrap: InboxBootstrap; children: ReactNode }) {
   const pathname = usePathname();
   const router = useRouter();
   const routerRef = useRef(router);
   useEffect(() => {
     routerRef.current = router;
   }, [router]);
-  const segment = (pathname.split('/')[2] ?? '').toLowerCase();
-  const selectedId = isUuid(segment) ? segment : null;
+  const selectedId = conversationInPath(pathname);
   const selectedRef = useRef(selectedId);
   useEffect(() => {
     selectedRef.current = selectedId;
@@ -98,13 +131,13 @@ export function InboxProvider({ env, viewer, bootstrap, children }: { env: Publi
       const n = new Notification(title, { body, tag: message.conversation_id });
       n.onclick = () => {
         window.focus();
-        routerRef.current.push(`/inbox/${message.conversation_id}`);
+        routerRef.current.push(inboxPath(message.distributor_id, message.conversation_id));
       };
     }
   }, []);
 
   const inbox = useRealtimeInbox({ supabase, distributorId: viewer.distributor.id, userId: viewer.userId, initial: bootstrap.snapshot, onInbound });
-  const team = useRealtimeTeam({ supabase, distributorId: viewer.distributor.id, me: { id: viewer.userId, name: viewer.displayName }, viewing: selectedId });
+  const team = useRealtimeTeam({ supabase, distributorId: viewer.distributor.id, channelKey: access.channelKey, me: { id: viewer.userId, name: viewer.displayName }, viewing: selectedId });
 
   // names for toasts, and the unread total for the tab title
   const { conversations, contacts, reads } = inbox.state;
@@ -127,6 +160,7 @@ export function InboxProvider({ env, viewer, bootstrap, children }: { env: Publi
 
   const value: InboxContextValue = {
     viewer,
+    access,
     members: bootstrap.members,
     templates: bootstrap.templates,
     inbox,

@@ -88,6 +88,7 @@ function conversation(id: string, contactId: string): ConversationRow {
     id,
     distributor_id: DIST,
     contact_id: contactId,
+    sender_id: 'e1',
     assignee_id: null,
     status: 'open',
     inbound_count: 0,
@@ -177,7 +178,8 @@ function setup(conversationId: string) {
     harness.dispatch = dispatch;
     const value = useMemo<ContextValue>(
       () => ({
-        viewer: { userId: ME, email: 'me@example.test', displayName: 'Me', distributor: { id: DIST, name: 'Test Co', whatsappNumber: '+15550000000' } },
+        viewer: { userId: ME, email: 'me@example.test', displayName: 'Me', role: 'agent', distributor: { id: DIST, name: 'Test Co', whatsappNumber: '+15550000000', channelKey: 'k' }, workspaces: [{ id: DIST, name: 'Test Co', role: 'agent' }] },
+    access: { role: 'agent', name: 'Test Co', channelKey: 'k', removed: false },
         members: [{ userId: ME, displayName: 'Me', role: 'owner' }],
         templates: [],
         inbox: { state, status: 'live', readDiagnostics: vi.fn(), actions },

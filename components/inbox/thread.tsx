@@ -10,6 +10,7 @@ import { ContactPanel } from './contact-panel';
 import { useInbox } from './inbox-provider';
 import { MessageItem } from './message-item';
 import { useThreadScroll } from './use-thread-scroll';
+import { inboxPath } from '@/lib/paths';
 
 export function Thread({ conversationId }: { conversationId: string }) {
   const { inbox, team, viewer, members } = useInbox();
@@ -99,7 +100,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
     return (
       <section className="thread-panel thread-empty" aria-label="Conversation">
         <p>This conversation does not exist or belongs to another team.</p>
-        <Link href="/inbox">Back to the inbox</Link>
+        <Link href={inboxPath(viewer.distributor.id)}>Back to the inbox</Link>
       </section>
     );
   if (!conversation)
@@ -121,7 +122,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
     <div className={`thread-area${showContact ? ' with-contact' : ''}`}>
       <section className="thread-panel" aria-label={`Conversation with ${contactName(contact)}`} data-conversation-id={conversationId}>
         <header className="thread-header">
-          <Link href="/inbox" className="back-link" aria-label="Back to conversations">
+          <Link href={inboxPath(viewer.distributor.id)} className="back-link" aria-label="Back to conversations">
             ←
           </Link>
           <div className="thread-title">

@@ -3,10 +3,11 @@
 import Link from 'next/link';
 import { contactName } from '@/lib/realtime/inbox-reducer';
 import { useInbox } from './inbox-provider';
+import { inboxPath } from '@/lib/paths';
 
 /** New inbound messages outside the open conversation. */
 export function Toasts() {
-  const { toasts, dismissToast, inbox } = useInbox();
+  const { toasts, dismissToast, inbox, viewer } = useInbox();
   const { conversations, contacts } = inbox.state;
   const title = (conversationId: string) => {
     const conversation = conversations[conversationId];
@@ -16,7 +17,7 @@ export function Toasts() {
     <div className="toasts" role="status" aria-live="polite">
       {toasts.map((t) => (
         <div key={t.id} className="toast">
-          <Link href={`/inbox/${t.conversationId}`} className="toast-link" onClick={() => dismissToast(t.id)}>
+          <Link href={inboxPath(viewer.distributor.id, t.conversationId)} className="toast-link" onClick={() => dismissToast(t.id)}>
             <strong>{title(t.conversationId)}</strong>
             <span className="toast-body">{t.body}</span>
           </Link>

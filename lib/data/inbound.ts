@@ -12,7 +12,7 @@ export interface IngestResult {
 }
 
 /** Writes an inbound message (and its contact and conversation) in one transaction, once per MessageSid. */
-export async function ingestInboundMessage(message: InboundMessage): Promise<IngestResult> {
+export async function ingestInboundMessage(message: InboundMessage & { sender_id: string }): Promise<IngestResult> {
   const { data, error } = await createAdminClient().rpc('ingest_inbound_message', { p: message as unknown as Json });
   if (error) throw toAppError(error, 'ingest_failed');
   return data as unknown as IngestResult;

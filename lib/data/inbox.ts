@@ -15,7 +15,7 @@ export async function loadInbox(distributorId: string, userId: string): Promise<
   const [conversations, reads, members, templates] = await Promise.all([
     supabase.from('conversations').select('*').eq('distributor_id', distributorId).order('last_message_at', { ascending: false, nullsFirst: false }).limit(SNAPSHOT_CONVERSATIONS),
     supabase.from('conversation_reads').select('*').eq('user_id', userId),
-    supabase.from('distributor_members').select('user_id, display_name, role').eq('distributor_id', distributorId).order('display_name'),
+    supabase.from('distributor_members').select('user_id, display_name, role').eq('distributor_id', distributorId).is('removed_at', null).order('display_name'),
     supabase.from('message_templates').select('*').eq('distributor_id', distributorId).eq('approved', true).order('name'),
   ]);
   for (const r of [conversations, reads, members, templates]) if (r.error) throw toAppError(r.error);

@@ -25,7 +25,7 @@ function fakeClient(answer: (table: string, calls: string[]) => Result) {
 }
 
 const row = { id: 'm1', status: 'queued', error_code: null, error_message: null, conversation_id: 'c1', sent_by: 'u1', client_msg_id: 'k1', body: 'hi' };
-const conversation = { id: 'c1', distributor_id: 'd1', last_inbound_at: new Date().toISOString(), contact: { wa_id: '+15550001' }, distributor: { whatsapp_number: '+15550002' } };
+const conversation = { id: 'c1', distributor_id: 'd1', sender_id: 's1', last_inbound_at: new Date().toISOString(), contact: { wa_id: '+15550001' }, sender: { account_sid: 'AC1' } };
 const user = fakeClient((table, calls) => {
   if (table === 'conversations') return { data: conversation };
   if (calls.includes('insert')) return { data: row };
@@ -36,8 +36,9 @@ const admin = fakeClient((_table, calls) => (calls.includes('update') ? { error:
 
 vi.mock('@/lib/supabase/admin', () => ({ createAdminClient: () => admin }));
 vi.mock('@/lib/env', () => ({ serverEnv: () => ({ TWILIO_SEND_RATE_PER_SECOND: 100, PUBLIC_BASE_URL: 'https://switchboard.test' }) }));
-vi.mock('@/lib/twilio/client', () => ({
-  createTwilioClient: () => ({ messages: { create: async () => Promise.reject(Object.assign(new Error('blocked'), { code: 21610 })) } }),
+vi.mock('@/lib/twilio/senders', () => ({
+  senderCredentials: async () => ({ senderId: 's1', distributorId: 'd1', whatsappNumber: '+15550002', messagingServiceSid: null, accountSid: 'AC1', authToken: 't', apiKeySid: null, apiKeySecret: null }),
+  twilioClientFor: () => ({ messages: { create: async () => Promise.reject(Object.assign(new Error('blocked'), { code: 21610 })) } }),
 }));
 
 const { sendReply } = await import('./messages');

@@ -3,7 +3,7 @@ import { AppError, toAppError } from '@/lib/errors';
 import { serverEnv } from '@/lib/env';
 import { createAdminClient } from '@/lib/supabase/admin';
 import type { createClient } from '@/lib/supabase/route';
-import { createTwilioClient } from '@/lib/twilio/client';
+import { senderCredentials, twilioClientFor } from '@/lib/twilio/senders';
 import { twilioErrorText } from '@/lib/twilio/error-codes';
 import { SendPacer } from '@/lib/twilio/send-pacer';
 import type { SendRequest } from '@/lib/replies/wire';
@@ -26,11 +26,11 @@ function sendPacer(): SendPacer {
 export async function sendReply(user: UserClient, userId: string, conversationId: string, input: SendRequest): Promise<{ message: MessageRow; created: boolean }> {
   const { data: conversation, error } = await user
     .from('conversations')
-    .select('id, distributor_id, last_inbound_at, contact:contacts(wa_id), distributor:distributors(whatsapp_number)')
+    .select('id, distributor_id, sender_id, last_inbound_at, contact:contacts(wa_id), sender:whatsapp_senders(account_sid)')
     .eq('id', conversationId)
     .maybeSingle();
   if (error) throw toAppError(error);
-  if (!conversation?.contact || !conversation.distributor) throw new AppError('not_found', 'No such conversation.', 404);
+  if (!conversation?.contact || !conversation.sender) throw new AppError('not_found', 'No such conversation.', 404);
 
   const existing = await findByClientMsgId(user, conversation.distributor_id, input.clientMsgId);
   if (existing) return { message: sameSend(existing, userId, conversationId), created: false };
@@ -43,6 +43,7 @@ export async function sendReply(user: UserClient, userId: string, conversationId
       .select('content_sid, body, approved')
       .eq('distributor_id', conversation.distributor_id)
       .eq('content_sid', input.template.contentSid)
+      .eq('account_sid', conversation.sender.account_sid ?? '')
       .maybeSingle();
     if (tplError) throw toAppError(tplError);
     if (!tpl || !tpl.approved) throw new AppError('unknown_template', 'That template is not an approved template of this distributor.', 422);
@@ -86,11 +87,12 @@ export async function sendReply(user: UserClient, userId: string, conversationId
   }
 
   const admin = createAdminClient();
-  await sendPacer().acquire(conversation.distributor.whatsapp_number);
   try {
+    const creds = await senderCredentials(conversation.sender_id);
+    await sendPacer().acquire(creds.whatsappNumber);
     const env = serverEnv();
-    const sent = await createTwilioClient().messages.create({
-      from: `whatsapp:${conversation.distributor.whatsapp_number}`,
+    const sent = await twilioClientFor(creds).messages.create({
+      ...(creds.messagingServiceSid ? { messagingServiceSid: creds.messagingServiceSid } : { from: `whatsapp:${creds.whatsappNumber}` }),
       to: `whatsapp:${conversation.contact.wa_id}`,
       statusCallback: `${env.PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/twilio/status`,
       ...(template ? { contentSid: template.contentSid, contentVariables: template.variables } : { body }),
@@ -101,7 +103,7 @@ export async function sendReply(user: UserClient, userId: string, conversationId
   } catch (sendError) {
     if (sendError instanceof AppError && !sendError.expose) throw sendError;
     const code = typeof (sendError as { code?: unknown }).code === 'number' ? (sendError as { code: number }).code : null;
-    const text = code ? twilioErrorText(code, (sendError as Error).message) : 'Could not reach Twilio.';
+    const text = sendError instanceof AppError ? sendError.message : code ? twilioErrorText(code, (sendError as Error).message) : 'Could not reach Twilio.';
     const failure = { status: 'failed' as const, error_code: code, error_message: text, status_updated_at: new Date().toISOString() };
     const { error: failError } = await admin.from('messages').update(failure).eq('id', row.id);
     let failed: MessageRow;

@@ -9,7 +9,7 @@ const msg = (seq: number, patch: Partial<MessageRow> = {}): MessageRow => ({
   content_sid: null, content_variables: null, created_at: t(seq), updated_at: t(seq), status_updated_at: t(seq), ...patch,
 });
 const conv = (id: string, patch: Partial<ConversationRow> = {}): ConversationRow => ({
-  id, distributor_id: 'd1', contact_id: `k${id}`, status: 'open', assignee_id: null, last_message_at: t(0), last_message_preview: null,
+  id, distributor_id: 'd1', sender_id: 's1', contact_id: `k${id}`, status: 'open', assignee_id: null, last_message_at: t(0), last_message_preview: null,
   last_message_direction: null, last_message_seq: null, last_inbound_at: null, inbound_count: 0, created_at: t(0), updated_at: t(0), ...patch,
 });
 const run = (...actions: Parameters<typeof inboxReducer>[1][]) => actions.reduce<InboxState>(inboxReducer, emptyInbox);

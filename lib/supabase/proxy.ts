@@ -4,7 +4,9 @@ import { publicEnv } from '@/lib/env.public';
 import { contentSecurityPolicy, createNonce, NONCE_HEADER, STATIC_SECURITY_HEADERS } from '@/lib/security-headers';
 import { serverCookieOptions } from '@/lib/supabase/cookie-options';
 
-const PUBLIC_PATHS = ['/login'];
+/** Pages a visitor without a session may see (an invitation says what it is for before they sign in). */
+const PUBLIC_PATHS = ['/login', '/signup', '/invite/'];
+const SIGNED_OUT_ONLY = ['/login', '/signup'];
 
 /**
  * Runs before every page: gives the page its Content-Security-Policy with a fresh nonce, refreshes the session
@@ -50,7 +52,7 @@ export async function updateSession(request: NextRequest) {
     url.search = pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + search)}`;
     return secured(withCookies(NextResponse.redirect(url), response), csp);
   }
-  if (signedIn && pathname === '/login') {
+  if (signedIn && SIGNED_OUT_ONLY.includes(pathname)) {
     const url = request.nextUrl.clone();
     url.pathname = '/inbox';
     url.search = '';

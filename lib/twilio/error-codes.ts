@@ -4,6 +4,7 @@
  */
 const MESSAGES: Record<number, string> = {
   20003: 'Twilio rejected the account credentials.',
+  20404: 'Twilio found nothing at that SID: it is wrong or was deleted.',
   20429: 'Too many requests to Twilio; try again shortly.',
   21211: 'The recipient number is not valid.',
   21408: 'Sending to this region is not enabled on the Twilio account.',
@@ -11,6 +12,12 @@ const MESSAGES: Record<number, string> = {
   21610: 'The customer has blocked messages from this number (STOP).',
   21614: 'The recipient is not a mobile number.',
   21617: 'The message is longer than WhatsApp allows.',
+  21655: 'The template (ContentSid) is not valid for this account: mistyped, deleted, or another account\u2019s.',
+  21656: 'The template variables (ContentVariables) are not valid: not a JSON object, or a value is empty.',
+  21660: 'The sending number does not belong to the Twilio account whose credentials were used.',
+  21701: 'The Messaging Service does not exist, or belongs to another Twilio account.',
+  21704: 'The Messaging Service has no phone numbers or senders in its pool.',
+  21705: 'The Messaging Service SID is not valid (MG followed by 32 hex characters).',
   30001: 'Twilio\u2019s queue overflowed; the message was not sent.',
   30003: 'The customer\u2019s phone is unreachable.',
   30004: 'The customer has blocked this number.',
@@ -24,6 +31,7 @@ const MESSAGES: Record<number, string> = {
   63018: 'WhatsApp rate limit reached for this sender; messages are being held back.',
   63021: 'The message content was rejected as invalid (length or formatting).',
   63024: 'The message was rejected as invalid by WhatsApp.',
+  63027: 'WhatsApp has no approved template for this content and language.',
   63032: 'The customer has opted out of marketing messages.',
   63049: 'WhatsApp chose not to deliver this marketing message to keep engagement healthy.',
 };

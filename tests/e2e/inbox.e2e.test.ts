@@ -38,7 +38,7 @@ afterAll(async () => {
 /** Opens the conversation whose list entry shows `text` (a number or a preview). */
 async function openConversation(page: Page, text: string) {
   const link = screen.conversationLink(page, text).first();
-  const id = (await link.getAttribute('href'))!.replace('/inbox/', '');
+  const id = (await link.getAttribute('href'))!.split('/').at(-1)!;
   await link.click();
   // the thread of *this* conversation, not the one that was open before
   await screen.threadOf(page, id).waitFor();
@@ -172,7 +172,7 @@ describe('inbox', () => {
 
     const before = new URL(ana.page.url()).pathname;
     await ana.page.locator('body').press('Alt+ArrowDown');
-    await ana.page.waitForURL((url) => url.pathname !== before && url.pathname.startsWith('/inbox/'));
+    await ana.page.waitForURL((url) => url.pathname !== before && /^\/w\/[^/]+\/inbox\/[0-9a-f-]{36}$/.test(url.pathname));
   });
 
   test('while live, the dashboard makes no polling requests', async () => {
@@ -246,13 +246,14 @@ describe('navigation', () => {
   test('a deep link survives login, and sign-out ends the session', async () => {
     const s = await signIn(browser, stack.appUrl, DEMO_USERS.ben.email, `/inbox/${DEMO_CONVERSATIONS.acmeLucia}`);
     try {
-      expect(new URL(s.page.url()).pathname).toBe(`/inbox/${DEMO_CONVERSATIONS.acmeLucia}`);
+      // the old link lands in the conversation's own workspace, which the URL names
+      expect(new URL(s.page.url()).pathname).toBe(`/w/${ACME.id}/inbox/${DEMO_CONVERSATIONS.acmeLucia}`);
       await screen.threadTitle(s.page).filter({ hasText: 'Lucía' }).waitFor();
       await screen.messages(s.page).first().waitFor();
       await screenshot(s.page, 'ben-deep-link');
 
       // another team's conversation is simply not there
-      await s.page.goto(`/inbox/${DEMO_CONVERSATIONS.boltPriya}`);
+      await s.page.goto(`/w/${ACME.id}/inbox/${DEMO_CONVERSATIONS.boltPriya}`);
       await s.page.getByText('does not exist or belongs to another team').waitFor();
 
       await screen.accountMenu(s.page).click();

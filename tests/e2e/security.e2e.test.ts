@@ -85,7 +85,7 @@ describe('security headers', () => {
   });
 
   test('the inbox, its redirects and the API carry them too', async () => {
-    const inbox = await ana.context.request.get('/inbox', { maxRedirects: 0 });
+    const inbox = await ana.context.request.get(`/w/${ACME.id}/inbox`, { maxRedirects: 0 });
     expect(inbox.status()).toBe(200);
     expectStaticHeaders(inbox.headers());
     expectPagePolicy(inbox.headers());
@@ -124,7 +124,7 @@ describe('the inbox under the policy', () => {
     await screen.replyBox(ana.page).fill(reply);
     await ana.page.keyboard.press('Enter');
     await screen.messageIn(ana.page, reply, 'read').waitFor();
-    await ana.page.goto('/inbox/diagnostics');
+    await ana.page.goto(`/w/${ACME.id}/inbox/diagnostics`);
     await screen.diagnosticsFact(ana.page, 'Connection').filter({ hasText: 'live' }).waitFor();
     await screenshot(ana.page, 'csp-inbox');
     expect(await violations(ana)).toEqual([]);

@@ -24,7 +24,7 @@ export interface Stack {
   standin: StandinProcess;
   fake: TwilioFake;
   /** Posts a signed inbound WhatsApp webhook, as Twilio would; resolves with the app's answer status. */
-  inbound(o: { to: string; from: string; body: string; profileName?: string }): Promise<number>;
+  inbound(o: { to: string; from: string; body: string; profileName?: string; account?: { sid: string; authToken: string } }): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -68,10 +68,10 @@ export async function startStack(options: { db?: string } = {}): Promise<Stack> 
     standin,
     fake,
     async inbound(o) {
-      const params = inboundParams({ to: o.to, from: o.from, body: o.body, profileName: o.profileName });
+      const params = inboundParams({ to: o.to, from: o.from, body: o.body, profileName: o.profileName, accountSid: o.account?.sid });
       const res = await fetch(inboundUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature(DEMO_AUTH_TOKEN, inboundUrl, params) },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature(o.account?.authToken ?? DEMO_AUTH_TOKEN, inboundUrl, params) },
         body: new URLSearchParams(params).toString(),
       });
       await res.arrayBuffer();
@@ -125,7 +125,7 @@ export async function signIn(browser: Browser, appUrl: string, email: string, pa
   await page.goto(path);
   await page.waitForURL(/\/login/);
   await submitSignIn(page, email, PASSWORD);
-  await page.waitForURL((url) => url.pathname.startsWith('/inbox'));
+  await page.waitForURL((url) => /^\/w\/[^/]+\/inbox/.test(url.pathname));
   await live(page).waitFor({ timeout: 30_000 });
   return { context, page, errors };
 }

@@ -30,7 +30,8 @@ const tableCases = Object.entries(TABLES).flatMap(([table, rule]) => ROLES.map((
 
 describe('tables', () => {
   test.each(tableCases)('$table: $role reads only what it may', async ({ table, rule, role }) => {
-    const { data, error, status } = await match(client(role).from(table).select('*'), rule.target(w));
+    const columns = role === 'service' || !rule.readColumns ? '*' : rule.readColumns.join(',');
+    const { data, error, status } = await match(client(role).from(table).select(columns), rule.target(w));
     if (role === 'anon') {
       expect(status).toBe(401);
       expect(error?.code).toBe('42501');
@@ -41,9 +42,18 @@ describe('tables', () => {
     expect(data).toHaveLength(visible ? 1 : 0);
     if (role === 'memberB' || role === 'outsider') {
       // and nothing of A's by any other route: an unfiltered read shows no row of A's distributor
-      const all = await client(role).from(table).select('*');
-      const leaked = (all.data as Row[]).filter((r) => (table === 'distributors' ? r.id : r.distributor_id) === w.a.id);
+      const all = await client(role).from(table).select(columns);
+      const leaked = (all.data as unknown as Row[]).filter((r) => (table === 'distributors' ? r.id : r.distributor_id) === w.a.id);
       expect(leaked).toEqual([]);
+    }
+  });
+
+  test.each(tableCases.filter((c) => c.rule.readColumns && c.role !== 'service'))('$table: $role reads none of the other columns', async ({ table, rule, role }) => {
+    const hidden = Object.keys(await targetRow(table, rule)).filter((c) => !rule.readColumns!.includes(c));
+    expect(hidden.length).toBeGreaterThan(0);
+    for (const column of ['*', ...hidden]) {
+      const { status, error } = await match(client(role).from(table).select(column), rule.target(w));
+      expect({ column, status, code: error?.code }).toEqual({ column, status: deniedStatus(role), code: '42501' });
     }
   });
 

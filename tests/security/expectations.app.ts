@@ -33,21 +33,52 @@ export interface ActionRule {
 export const ACTIONS: Record<string, ActionRule> = {
   'lib/actions/auth.ts#signIn': { description: 'anyone with valid credentials; redirects only to a same-origin path' },
   'lib/actions/auth.ts#signOut': { description: 'ends the caller\u2019s own session only, then /login' },
+  'lib/actions/workspace.ts#signUp': { description: 'anyone: a new account (Auth decides on confirmation); redirects only to a same-origin path' },
+  'lib/actions/workspace.ts#createWorkspace': { description: 'any signed-in user: a workspace they own (rate-limited in the database)' },
+  'lib/actions/workspace.ts#renameWorkspace': { description: 'admins of that workspace (RLS on distributors); others change no row' },
+  'lib/actions/workspace.ts#inviteMember': { description: 'admins of that workspace (create_invitation checks the role)' },
+  'lib/actions/workspace.ts#revokeInvitation': { description: 'admins of the invitation\u2019s workspace; to others it does not exist' },
+  'lib/actions/workspace.ts#acceptInvitation': { description: 'the signed-in user whose address was invited, once, before it expires' },
+  'lib/actions/workspace.ts#changeMemberRole': { description: 'admins; never the owner\u2019s role' },
+  'lib/actions/workspace.ts#removeMember': { description: 'admins, or members removing themselves; never the owner' },
+  'lib/actions/workspace.ts#transferOwnership': { description: 'the owner only, to a current member' },
+  'lib/actions/workspace.ts#deleteWorkspace': { description: 'the owner only, with the workspace\u2019s name typed' },
+  'lib/actions/senders.ts#saveSender': { description: 'admins (asked as themselves); stored by the service role only after Twilio accepted the credentials, naming the verified caller' },
+  'lib/actions/senders.ts#recheckSender': { description: 'admins of the sender\u2019s workspace; credentials read by the service role only for a sender of that workspace' },
+  'lib/actions/senders.ts#deleteSender': { description: 'admins (delete_whatsapp_sender checks), and only a sender without conversations' },
+  'lib/actions/senders.ts#syncTemplates': { description: 'admins of that workspace; one Content API sync per Twilio account of its senders' },
 };
 
-/** Pages: what the HTML answer is for each role (status after following no redirect). */
+/**
+ * Pages: what the HTML answer is for each role (status after following no redirect). `to-workspace`: a 307 into the
+ * role's own workspace (/w/<its id>/…); `not-found`: a 404, as for a workspace that does not exist.
+ */
+export type PageOutcome = 'login' | 'ok' | 'no-team' | 'not-found' | 'to-inbox' | 'to-workspace';
 export interface PageRule {
-  /** A concrete URL for the pattern, given A's conversation id. */
-  url(conversationA: string): string;
-  expect: Record<Exclude<Role, 'service'>, 'login' | 'ok' | 'no-team' | 'not-found' | 'to-inbox'>;
+  /** A concrete URL for the pattern, given A's workspace and one of its conversations. */
+  url(a: { workspace: string; conversation: string }): string;
+  expect: Record<Exclude<Role, 'service'>, PageOutcome>;
 }
+// a workspace's own pages: its members only; to anyone else it does not exist
+const workspacePage = (url: PageRule['url']): PageRule => ({ url, expect: { anon: 'login', memberA: 'ok', memberB: 'not-found', outsider: 'to-inbox' } });
 export const PAGES: Record<string, PageRule> = {
   '/': { url: () => '/', expect: { anon: 'login', memberA: 'ok', memberB: 'ok', outsider: 'ok' } },
   '/login': { url: () => '/login', expect: { anon: 'ok', memberA: 'to-inbox', memberB: 'to-inbox', outsider: 'to-inbox' } },
-  '/inbox': { url: () => '/inbox', expect: { anon: 'login', memberA: 'ok', memberB: 'ok', outsider: 'no-team' } },
-  // another distributor's conversation id shows nothing of it: the thread is simply not there
-  '/inbox/[conversationId]': { url: (c) => `/inbox/${c}`, expect: { anon: 'login', memberA: 'ok', memberB: 'ok', outsider: 'no-team' } },
-  '/inbox/diagnostics': { url: () => '/inbox/diagnostics', expect: { anon: 'login', memberA: 'ok', memberB: 'ok', outsider: 'no-team' } },
+  '/signup': { url: () => '/signup', expect: { anon: 'ok', memberA: 'to-inbox', memberB: 'to-inbox', outsider: 'to-inbox' } },
+  // an invitation link says what it is for to whoever holds it; an unknown token says nothing
+  '/invite/[token]': { url: () => `/invite/${'x'.repeat(43)}`, expect: { anon: 'ok', memberA: 'ok', memberB: 'ok', outsider: 'ok' } },
+  '/inbox': { url: () => '/inbox', expect: { anon: 'login', memberA: 'to-workspace', memberB: 'to-workspace', outsider: 'no-team' } },
+  // an older deep link: into the conversation's own workspace for its members, the caller's own (where it is not) for others
+  '/inbox/[conversationId]': { url: (a) => `/inbox/${a.conversation}`, expect: { anon: 'login', memberA: 'to-workspace', memberB: 'to-workspace', outsider: 'to-inbox' } },
+  '/inbox/diagnostics': { url: () => '/inbox/diagnostics', expect: { anon: 'login', memberA: 'to-workspace', memberB: 'to-workspace', outsider: 'to-inbox' } },
+  '/inbox/new-workspace': { url: () => '/inbox/new-workspace', expect: { anon: 'login', memberA: 'ok', memberB: 'ok', outsider: 'ok' } },
+  '/w/[workspaceId]/inbox': workspacePage((a) => `/w/${a.workspace}/inbox`),
+  '/w/[workspaceId]/inbox/[conversationId]': workspacePage((a) => `/w/${a.workspace}/inbox/${a.conversation}`),
+  '/w/[workspaceId]/inbox/diagnostics': workspacePage((a) => `/w/${a.workspace}/inbox/diagnostics`),
+  '/w/[workspaceId]/settings/members': workspacePage((a) => `/w/${a.workspace}/settings/members`),
+  '/w/[workspaceId]/settings/senders': workspacePage((a) => `/w/${a.workspace}/settings/senders`),
+  '/w/[workspaceId]/settings/templates': workspacePage((a) => `/w/${a.workspace}/settings/templates`),
+  '/w/[workspaceId]/settings/workspace': workspacePage((a) => `/w/${a.workspace}/settings/workspace`),
 };
 
 /**

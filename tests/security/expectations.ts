@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN } from '../../tools/twilio-fake/webhooks.ts';
 import type { Role, World } from './world.ts';
 
 type Row = Record<string, unknown>;
@@ -18,6 +19,8 @@ export interface TableRule {
   read: 'distributor' | 'self';
   /** Columns nobody writes (`generated always`): Postgres refuses them before privileges are checked. */
   generated?: string[];
+  /** The columns members may read, where that is not all of them (`select *` is then refused to them). */
+  readColumns?: string[];
   /** Columns a member may update (RLS still limits which rows). */
   memberUpdate: string[];
   /** Columns a member may insert, a row of A's that A's member may insert, and the same aimed at B. */
@@ -26,7 +29,8 @@ export interface TableRule {
 
 /** Every table in the API schema. Members never delete; anonymous callers reach nothing. */
 export const TABLES: Record<string, TableRule> = {
-  distributors: { target: (w) => ({ id: w.a.id }), read: 'distributor', memberUpdate: [] },
+  // admins (the member of A is its owner) rename their workspace; the channel key changes only by remove_member
+  distributors: { target: (w) => ({ id: w.a.id }), read: 'distributor', memberUpdate: ['name'] },
   distributor_members: { target: (w) => ({ distributor_id: w.a.id, user_id: w.a.memberId }), read: 'distributor', memberUpdate: [] },
   contacts: { target: (w) => ({ id: w.a.contactId }), read: 'distributor', memberUpdate: ['display_name', 'notes'] },
   conversations: { target: (w) => ({ id: w.a.conversationId }), read: 'distributor', memberUpdate: ['assignee_id', 'status'] },
@@ -56,6 +60,20 @@ export const TABLES: Record<string, TableRule> = {
     },
   },
   message_templates: { target: (w) => ({ id: w.a.templateId }), read: 'distributor', memberUpdate: [] },
+  // written only by the server after a credentials check (save_whatsapp_sender); members never see the Vault ids
+  whatsapp_senders: {
+    target: (w) => ({ id: w.a.senderId }),
+    read: 'distributor',
+    readColumns: ['id', 'distributor_id', 'label', 'whatsapp_number', 'messaging_service_sid', 'account_sid', 'api_key_sid', 'checked_at', 'check_ok', 'check_message', 'templates_synced_at', 'templates_sync_error', 'created_at', 'updated_at'],
+    memberUpdate: [],
+  },
+  // admins read their workspace's invitations (never the token's hash) and change them only through the functions
+  workspace_invitations: {
+    target: (w) => ({ id: w.a.invitationId }),
+    read: 'distributor',
+    readColumns: ['id', 'distributor_id', 'email', 'role', 'invited_by', 'created_at', 'expires_at', 'accepted_at', 'accepted_by', 'revoked_at'],
+    memberUpdate: [],
+  },
 };
 
 /** PostgREST exposes views like tables; there are none, and a new one needs a rule here first. */
@@ -125,8 +143,9 @@ export const RPCS: Record<string, RpcRule> = {
     expect: denied({ status: 200, check: (d) => expect(d).toEqual({ status: 'unknown_recipient' }) }),
   },
   apply_status_callback: {
+    // from a number no sender has: nothing is recorded
     args: () => ({ p: { message_sid: `SM${randomUUID().replaceAll('-', '')}`, status: 'delivered', from: 'whatsapp:+19999999999' } }),
-    expect: denied({ status: 200, check: (d) => expect(d).toMatchObject({ status: 'pending' }) }),
+    expect: denied({ status: 200, check: (d) => expect(d).toEqual({ status: 'unknown_sender' }) }),
   },
   record_outbound_sid: {
     args: () => ({ p_message_id: randomUUID(), p_sid: `SM${'e'.repeat(32)}`, p_status: 'queued' }),
@@ -137,6 +156,124 @@ export const RPCS: Record<string, RpcRule> = {
     expect: denied({ status: [200, 403], check: (d) => expect(d).toBe(false) }),
   },
   touch_updated_at: { args: () => ({}), expect: triggerOnly },
+  check_conversation_assignee: { args: () => ({}), expect: triggerOnly },
+
+  // ── workspaces: roles, invitations, membership (the member of A owns A) ──
+  workspace_role: {
+    args: (w) => ({ p_distributor_id: w.a.id }),
+    expect: {
+      anon: { status: 401 },
+      memberA: { status: 200, check: (d) => expect(d).toBe('owner') },
+      memberB: { status: 200, check: (d) => expect(d).toBeNull() },
+      outsider: { status: 200, check: (d) => expect(d).toBeNull() },
+      service: { status: 200, check: (d) => expect(d).toBeNull() },
+    },
+  },
+  is_workspace_admin: {
+    args: (w) => ({ p_distributor_id: w.a.id }),
+    expect: {
+      anon: { status: 401 },
+      memberA: { status: 200, check: (d) => expect(d).toBe(true) },
+      memberB: { status: 200, check: (d) => expect(d).toBe(false) },
+      outsider: { status: 200, check: (d) => expect(d).toBe(false) },
+      service: { status: 200, check: (d) => expect(d).toBe(false) },
+    },
+  },
+  member_channel_topics: {
+    args: () => ({}),
+    expect: {
+      anon: { status: 401 },
+      memberA: { status: 200, check: (d, w) => expect(d).toEqual([`distributor:${w.a.id}:${w.a.channelKey}`]) },
+      memberB: { status: 200, check: (d, w) => expect(d).toEqual([`distributor:${w.b.id}:${w.b.channelKey}`]) },
+      outsider: { status: 200, check: (d) => expect(d).toEqual([]) },
+      service: { status: 200, check: (d) => expect(d).toEqual([]) },
+    },
+  },
+  require_user: { args: () => ({}), expect: { anon: { status: 401 }, memberA: { status: 403 }, memberB: { status: 403 }, outsider: { status: 403 }, service: { status: 403 } } },
+  create_workspace: {
+    // an empty name: refused after the caller is known, so nobody's workspace list grows
+    args: () => ({ p_name: '  ', p_display_name: 'Eve' }),
+    expect: { anon: { status: 401 }, memberA: { status: 400 }, memberB: { status: 400 }, outsider: { status: 400 }, service: { status: 403 } },
+  },
+  create_invitation: {
+    args: (w) => ({ p_distributor_id: w.a.id, p_email: `matrix-${randomUUID()}@example.test`, p_role: 'agent' }),
+    expect: {
+      anon: { status: 401 },
+      memberA: { status: 200, check: (d) => expect((d as { token: string }[])[0]!.token).toMatch(/^[\w-]{43}$/) },
+      memberB: { status: 403 },
+      outsider: { status: 403 },
+      service: { status: 403 },
+    },
+  },
+  revoke_invitation: {
+    // another workspace's invitation is one that does not exist
+    args: (w) => ({ p_invitation_id: w.a.invitationId }),
+    expect: { anon: { status: 401 }, memberA: { status: [200, 204] }, memberB: { status: 404 }, outsider: { status: 404 }, service: { status: 403 } },
+  },
+  invitation_preview: {
+    // whoever holds a token learns what it is for; a token nobody issued tells nothing
+    args: () => ({ p_token: randomUUID() + randomUUID() }),
+    expect: {
+      anon: { status: 200, check: (d) => expect(d).toEqual([]) },
+      memberA: { status: 200, check: (d) => expect(d).toEqual([]) },
+      memberB: { status: 200, check: (d) => expect(d).toEqual([]) },
+      outsider: { status: 200, check: (d) => expect(d).toEqual([]) },
+      service: { status: 403 },
+    },
+  },
+  accept_invitation: {
+    args: () => ({ p_token: randomUUID() + randomUUID(), p_display_name: 'Eve' }),
+    expect: { anon: { status: 401 }, memberA: { status: 404 }, memberB: { status: 404 }, outsider: { status: 404 }, service: { status: 403 } },
+  },
+  set_member_role: {
+    args: (w) => ({ p_distributor_id: w.a.id, p_user_id: randomUUID(), p_role: 'agent' }),
+    expect: { anon: { status: 401 }, memberA: { status: 404 }, memberB: { status: 403 }, outsider: { status: 403 }, service: { status: 403 } },
+  },
+  remove_member: {
+    args: (w) => ({ p_distributor_id: w.a.id, p_user_id: randomUUID() }),
+    expect: { anon: { status: 401 }, memberA: { status: 404 }, memberB: { status: 403 }, outsider: { status: 403 }, service: { status: 403 } },
+  },
+  transfer_ownership: {
+    args: (w) => ({ p_distributor_id: w.a.id, p_user_id: randomUUID() }),
+    expect: { anon: { status: 401 }, memberA: { status: 404 }, memberB: { status: 403 }, outsider: { status: 403 }, service: { status: 403 } },
+  },
+  delete_workspace: {
+    // the wrong name: the owner is asked to confirm, nobody else gets that far
+    args: (w) => ({ p_distributor_id: w.a.id, p_confirm_name: 'not its name' }),
+    expect: { anon: { status: 401 }, memberA: { status: 400 }, memberB: { status: 403 }, outsider: { status: 403 }, service: { status: 403 } },
+  },
+
+  // ── senders: credentials live in Vault, only the server reads them back ──
+  save_whatsapp_sender: {
+    // on behalf of A's owner, for a sender that does not exist: the server's call is checked, and changes nothing
+    args: (w) => ({
+      p_actor: w.a.memberId, p_distributor_id: w.a.id, p_sender_id: randomUUID(), p_label: 'x', p_whatsapp_number: '+19999999999',
+      p_messaging_service_sid: null, p_account_sid: DEMO_ACCOUNT_SID, p_auth_token: 'x', p_api_key_sid: null, p_api_key_secret: null,
+    }),
+    expect: denied({ status: 404 }),
+  },
+  delete_whatsapp_sender: {
+    // A's sender has conversations, so even its owner cannot delete it; to anyone else it does not exist
+    args: (w) => ({ p_sender_id: w.a.senderId }),
+    expect: { anon: { status: 401 }, memberA: { status: 409 }, memberB: { status: 404 }, outsider: { status: 404 }, service: { status: 403 } },
+  },
+  whatsapp_sender_credentials: {
+    args: (w) => ({ p_sender_id: w.a.senderId }),
+    expect: denied({ status: 200, check: (d, w) => expect(d).toMatchObject([{ sender_id: w.a.senderId, account_sid: DEMO_ACCOUNT_SID, auth_token: DEMO_AUTH_TOKEN }]) }),
+  },
+  webhook_sender: {
+    args: (w) => ({ p_number: `whatsapp:${w.a.number}`, p_account_sid: DEMO_ACCOUNT_SID }),
+    expect: denied({ status: 200, check: (d, w) => expect(d).toMatchObject([{ sender_id: w.a.senderId, distributor_id: w.a.id }]) }),
+  },
+  record_sender_check: {
+    args: () => ({ p_sender_id: randomUUID(), p_ok: false, p_message: 'matrix' }),
+    expect: denied({ status: [200, 204] }),
+  },
+  // a helper of ingest_inbound_message and apply_status_callback, which run as its owner: nobody calls it
+  resolve_sender: {
+    args: (w) => ({ p_sender_id: '', p_number: w.a.number, p_account_sid: DEMO_ACCOUNT_SID }),
+    expect: denied({ status: 403 }),
+  },
   apply_message_to_conversation: { args: () => ({}), expect: triggerOnly },
   apply_pending_status_events: { args: () => ({}), expect: triggerOnly },
 };

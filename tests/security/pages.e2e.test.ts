@@ -1,11 +1,11 @@
-// Pages × roles on the production build: who gets the page, who is sent to /login, who sees "No team yet";
+// Pages × roles on the production build: who gets the page, who is sent to /login, who is asked to create a workspace;
 // every answer carries the security headers; odd URLs get a clean 404 page with no trace, path or key.
 import { createClient } from '@supabase/supabase-js';
 import type { APIResponse, Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LOCAL_JWT_SECRET, LOCAL_SECRET_KEY } from '../../standin/src/keys.ts';
 import { DEMO_AUTH_TOKEN } from '../../tools/twilio-fake/webhooks.ts';
-import { DEMO_CONVERSATIONS, DEMO_USERS } from '../helpers/demo.ts';
+import { ACME, BOLT, DEMO_CONVERSATIONS, DEMO_USERS } from '../helpers/demo.ts';
 import { launchChromium, PASSWORD, startStack, type Stack } from '../e2e/stack.ts';
 import { submitSignIn } from '../e2e/screen.ts';
 import { PAGES } from './expectations.app.ts';
@@ -20,7 +20,7 @@ async function signedInContext(email: string, password: string): Promise<Browser
   const page = await context.newPage();
   await page.goto('/login');
   await submitSignIn(page, email, password);
-  await page.waitForURL((url) => url.pathname.startsWith('/inbox'));
+  await page.waitForURL((url) => /^\/(inbox|w\/)/.test(url.pathname));
   await page.close();
   return context;
 }
@@ -68,7 +68,7 @@ const cases = Object.entries(PAGES).flatMap(([pattern, rule]) => (['anon', 'memb
 
 describe('pages', () => {
   test.each(cases)('$pattern as $role', async ({ rule, role }) => {
-    const url = rule.url(DEMO_CONVERSATIONS.acmeLucia);
+    const url = rule.url({ workspace: ACME.id, conversation: DEMO_CONVERSATIONS.acmeLucia });
     const res = await contexts[role].request.get(url, { maxRedirects: 0 });
     const body = await res.text();
     const expected = rule.expect[role];
@@ -84,7 +84,16 @@ describe('pages', () => {
         break;
       case 'no-team':
         expect(res.status()).toBe(200);
-        expect(body).toContain('No team yet');
+        expect(body).toContain('Create your workspace');
+        break;
+      case 'to-workspace': {
+        expect(res.status()).toBe(307);
+        const own = role === 'memberA' ? ACME.id : BOLT.id;
+        expect(new URL(location, stack.appUrl).pathname.startsWith(`/w/${own}/inbox`)).toBe(true);
+        break;
+      }
+      case 'not-found':
+        expect(res.status()).toBe(404);
         break;
       case 'ok':
         expect([200, 307]).toContain(res.status()); // `/` sends members on to /inbox

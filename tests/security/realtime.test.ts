@@ -34,7 +34,7 @@ async function freshClients(): Promise<Record<Role, SupabaseClient>> {
   return clients;
 }
 
-const privateTopicA = () => `distributor:${w.a.id}`;
+const privateTopicA = () => `distributor:${w.a.id}:${w.a.channelKey}`;
 
 async function restBroadcast(token: string | null, topic: string, payload: Record<string, unknown>, isPrivate = true): Promise<number> {
   const res = await fetch(`${standinUrl()}/realtime/v1/api/broadcast`, {

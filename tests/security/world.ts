@@ -15,6 +15,7 @@ export type Role = (typeof ROLES)[number];
 
 export interface Tenant {
   id: string;
+  channelKey: string;
   number: string;
   memberId: string;
   client: SupabaseClient;
@@ -27,6 +28,9 @@ export interface Tenant {
   outboundSid: string;
   templateId: string;
   statusEventId: number;
+  senderId: string;
+  /** An open invitation to the workspace (its owner, the member, made it). */
+  invitationId: string;
 }
 
 export interface World {
@@ -87,14 +91,16 @@ async function tenant(name: string): Promise<Tenant> {
     'template',
     svc
       .from('message_templates')
-      .insert({ distributor_id: d.id, content_sid: sid('HX'), name: `${name} order update`, body: 'Your order {{1}} ships today', variables: ['order'] })
+      .insert({ distributor_id: d.id, account_sid: DEMO_ACCOUNT_SID, content_sid: sid('HX'), name: `${name} order update`, body: 'Your order {{1}} ships today', variables: ['order'] })
       .select('id')
       .single(),
   );
   await check('read cursor', d.member.client.rpc('mark_conversation_read', { p_conversation_id: conversationId }));
+  const invitation = await check('invitation', d.member.client.rpc('create_invitation', { p_distributor_id: d.id, p_email: `invitee-${randomUUID()}@example.test`, p_role: 'agent' }));
   const token = (await d.member.client.auth.getSession()).data.session!.access_token;
   return {
     id: d.id,
+    channelKey: d.channelKey,
     number: d.number,
     memberId: d.member.id,
     client: d.member.client,
@@ -107,6 +113,8 @@ async function tenant(name: string): Promise<Tenant> {
     outboundSid,
     templateId: (template as { id: string }).id,
     statusEventId: (event as { id: number }).id,
+    senderId: d.senderId,
+    invitationId: (invitation as { invitation_id: string }[])[0]!.invitation_id,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { LoginForm } from '@/components/login-form';
 import { safeNextPath } from '@/lib/safe-next-path';
 
@@ -12,6 +13,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <h1 id="login-title">Switchboard</h1>
         <p className="muted">Sign in to your team inbox.</p>
         <LoginForm next={safeNextPath(next)} />
+        <p className="small">
+          New here? <Link href={`/signup?next=${encodeURIComponent(safeNextPath(next))}`}>Create an account</Link>
+        </p>
       </section>
     </main>
   );

@@ -1,13 +1,20 @@
-import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
-import { InboxScreen } from '@/components/inbox/inbox-screen';
+import { notFound, redirect } from 'next/navigation';
+import { getViewer } from '@/lib/data/members';
+import { inboxPath } from '@/lib/paths';
+import { createClient } from '@/lib/supabase/server';
 import { isUuid } from '@/lib/uuid';
 
-export const metadata: Metadata = { title: 'Inbox' };
-
-/** A deep link to one conversation: the layout's live inbox, with this thread open. */
-export default async function ConversationPage({ params }: { params: Promise<{ conversationId: string }> }) {
+/**
+ * An older deep link (/inbox/<conversation>): to the conversation in its own workspace when the member can see it
+ * (RLS decides), else to the same id in their first workspace, where it is simply not there.
+ */
+export default async function LegacyConversationLink({ params }: { params: Promise<{ conversationId: string }> }) {
   const { conversationId } = await params;
   if (!isUuid(conversationId)) notFound();
-  return <InboxScreen conversationId={conversationId.toLowerCase()} />;
+  const viewer = await getViewer();
+  if (viewer.kind === 'anonymous') redirect('/login');
+  if (viewer.kind !== 'member') redirect('/inbox');
+  const supabase = await createClient();
+  const { data } = await supabase.from('conversations').select('distributor_id').eq('id', conversationId.toLowerCase()).maybeSingle();
+  redirect(inboxPath(data?.distributor_id ?? viewer.distributor.id, conversationId.toLowerCase()));
 }

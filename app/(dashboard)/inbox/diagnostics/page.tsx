@@ -1,8 +1,11 @@
-import type { Metadata } from 'next';
-import { Diagnostics } from '@/components/inbox/diagnostics';
+import { redirect } from 'next/navigation';
+import { getViewer } from '@/lib/data/members';
+import { inboxPath } from '@/lib/paths';
 
-export const metadata: Metadata = { title: 'Diagnostics' };
-
-export default function DiagnosticsPage() {
-  return <Diagnostics />;
+/** /inbox/diagnostics: the first workspace's diagnostics. */
+export default async function LegacyDiagnostics() {
+  const viewer = await getViewer();
+  if (viewer.kind === 'anonymous') redirect('/login');
+  if (viewer.kind !== 'member') redirect('/inbox');
+  redirect(`${inboxPath(viewer.distributor.id)}/diagnostics`);
 }

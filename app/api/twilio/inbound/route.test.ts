@@ -64,11 +64,10 @@ describe('signed webhooks', () => {
     expect((await rowFor(params.MessageSid!))!.conversation).toMatchObject({ inbound_count: 1 });
   });
 
-  test('a message to an unknown number is answered with empty TwiML and writes nothing', async () => {
+  test('a message to a number no sender has is refused (403) and writes nothing', async () => {
     const params = inboundParams({ to: randomNumber('+1777'), from: randomNumber('+1555'), body: 'hello?' });
     const res = await POST(signedRequest(INBOUND_URL, params));
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain('<Response/>');
+    expect(res.status).toBe(403);
     expect(await countMessages({ sid: params.MessageSid })).toBe(0);
   });
 

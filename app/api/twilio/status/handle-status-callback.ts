@@ -6,10 +6,10 @@ import { parseStatusCallback } from '@/lib/twilio/status-schema';
 /** verify → parse → record. Every callback is logged; a message's status only moves up. */
 export async function handleStatusCallback(request: Request): Promise<Response> {
   try {
-    const params = await readSignedWebhook(request);
+    const { params, sender } = await readSignedWebhook(request, 'From');
     const parsed = parseStatusCallback(params);
     if (!parsed.ok) throw new AppError('malformed_webhook', 'The webhook is not a valid status callback.', 400, { issues: parsed.issues });
-    await applyStatusCallback(parsed.callback);
+    await applyStatusCallback({ ...parsed.callback, sender_id: sender.senderId });
     return new Response(null, { status: 200 });
   } catch (error) {
     return toResponse(error);

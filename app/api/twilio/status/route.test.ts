@@ -12,7 +12,7 @@ beforeAll(async () => {
   distributor = await createTestDistributor('Status Co');
   const svc = serviceClient();
   const contact = await svc.from('contacts').insert({ distributor_id: distributor.id, wa_id: randomNumber('+1555') }).select('id').single();
-  const conv = await svc.from('conversations').insert({ distributor_id: distributor.id, contact_id: contact.data!.id }).select('id').single();
+  const conv = await svc.from('conversations').insert({ distributor_id: distributor.id, sender_id: distributor.senderId, contact_id: contact.data!.id }).select('id').single();
   conversationId = conv.data!.id;
 });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { createTestUser, serviceClient } from '../../../../../tests/helpers/clients.ts';
 import { createTestDistributor, INBOUND_URL, randomNumber } from '../../../../../tests/helpers/app.ts';
 import { startTwilioFake, type TwilioFake } from '../../../../../tools/twilio-fake/index.ts';
-import { inboundParams, signedRequest } from '../../../../../tools/twilio-fake/webhooks.ts';
+import { DEMO_ACCOUNT_SID, inboundParams, signedRequest } from '../../../../../tools/twilio-fake/webhooks.ts';
 import { POST as inbound } from '../../../twilio/inbound/route.ts';
 import { POST as statusCallback } from '../../../twilio/status/route.ts';
 import { POST } from './route.ts';
@@ -128,7 +128,7 @@ describe('outside the 24-hour window', () => {
   test('an approved template is sent with contentSid and contentVariables, and rendered for the inbox', async () => {
     const conv = await conversation(25 * 60 * 60 * 1000);
     const contentSid = `HX${randomUUID().replace(/-/g, '')}`;
-    await serviceClient().from('message_templates').insert({ distributor_id: acme.id, content_sid: contentSid, name: 'Order update', body: 'Hi {{1}}, order {{2}} ships today.', variables: ['name', 'order'] });
+    await serviceClient().from('message_templates').insert({ distributor_id: acme.id, account_sid: DEMO_ACCOUNT_SID, content_sid: contentSid, name: 'Order update', body: 'Hi {{1}}, order {{2}} ships today.', variables: ['name', 'order'] });
     const missing = await send(conv.id, { client_msg_id: randomUUID(), template: { content_sid: contentSid, variables: { 1: 'Ana' } } });
     expect(missing.status).toBe(422);
     expect(await missing.json()).toMatchObject({ error: { code: 'missing_template_variables' } });

@@ -1,9 +1,8 @@
-// GET /api/media/:messageId/:index – a member downloads an inbound message's media (fetched from Twilio with the account's credentials)
+// GET /api/media/:messageId/:index – a member downloads an inbound message's media (fetched from Twilio with its sender's credentials)
 import { z } from 'zod';
 import { AppError, toResponse } from '@/lib/errors';
-import { serverEnv } from '@/lib/env';
 import { createClient, requireUser } from '@/lib/supabase/route';
-import { twilioApiOrigins } from '@/lib/twilio/client';
+import { basicAuthFor, senderCredentials, twilioApiOrigins } from '@/lib/twilio/senders';
 import { mediaSource } from '@/lib/twilio/media';
 
 export const runtime = 'nodejs';
@@ -22,16 +21,17 @@ export async function GET(request: Request, context: { params: Promise<{ message
     const supabase = createClient(request);
     if (!(await requireUser(supabase, request))) throw new AppError('unauthorized', 'Sign in to see media.', 401);
     // RLS: only a message of the caller's distributor is found
-    const { data, error } = await supabase.from('messages').select('direction, twilio_sid, media').eq('id', messageId).maybeSingle();
+    const { data, error } = await supabase.from('messages').select('direction, twilio_sid, media, conversation:conversations(sender_id)').eq('id', messageId).maybeSingle();
     if (error || !data) throw notFound();
 
-    const env = serverEnv();
-    if (!env.TWILIO_ACCOUNT_SID || !env.TWILIO_AUTH_TOKEN) throw notFound();
-    // the URL is rebuilt from the row's own SID and our account, never taken from the stored value
-    const source = mediaSource(data, i, { origin: twilioApiOrigins()[0]!, accountSid: env.TWILIO_ACCOUNT_SID });
+    if (!data.conversation) throw notFound();
+    const creds = await senderCredentials(data.conversation.sender_id).catch(() => null);
+    if (!creds) throw notFound();
+    // the URL is rebuilt from the row's own SID and its sender's account, never taken from the stored value
+    const source = mediaSource(data, i, { origin: twilioApiOrigins()[0]!, accountSid: creds.accountSid });
     if (!source) throw notFound();
 
-    const auth = `Basic ${Buffer.from(`${env.TWILIO_ACCOUNT_SID}:${env.TWILIO_AUTH_TOKEN}`).toString('base64')}`;
+    const auth = basicAuthFor(creds);
     let res = await fetch(source.url, { headers: { authorization: auth }, redirect: 'manual', signal: AbortSignal.timeout(15_000) });
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location) {
