@@ -75,7 +75,7 @@ export function useWorkspaceAccess({
       await supabase.realtime.setAuth();
       if (disposed) return;
       channel = supabase
-        .channel(`access:${distributorId}:${userId}:${instance}`)
+        .channel(`access:${distributorId}:${userId}:${instance}`, { config: { private: true } })
         .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'distributor_members', filter: `user_id=eq.${userId}` }, (p) => member(p.new as MemberRow))
         .on('postgres_changes', { event: 'DELETE', schema: 'public', table: 'distributor_members', filter: `user_id=eq.${userId}` }, () => void reread())
         .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'distributors', filter: `id=eq.${distributorId}` }, (p) => workspace(p.new as DistributorRow))

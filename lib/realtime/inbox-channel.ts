@@ -56,7 +56,9 @@ export function openInboxChannel(
   const channel = supabase
     // wait: servers that support it answer the join only once the change subscriptions exist (older ones
     // ignore it, and the system confirmation below covers them)
-    .channel(o.topic, { config: { postgres_changes_options: { wait: true } } })
+    // private: the join is authorised by the workspace's policy (inbox:<workspace>:…), so it works where a project
+    // allows private channels only
+    .channel(o.topic, { config: { private: true, postgres_changes_options: { wait: true } } })
     .on('postgres_changes', { event: '*', schema: 'public', table: 'messages', filter }, (p: RealtimePostgresChangesPayload<MessageRow>) => on.message(p))
     .on('postgres_changes', { event: '*', schema: 'public', table: 'conversations', filter }, (p: RealtimePostgresChangesPayload<ConversationRow>) => on.conversation(p))
     .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'contacts', filter }, (p: RealtimePostgresChangesPayload<ContactRow>) => on.contact(p))

@@ -101,6 +101,10 @@ test('after remove_member, the removed agent gets nothing more, on any surface, 
   const newTab = await signedInClient(ben.email, ben.password);
   sockets.push(newTab);
   await expect(subscribed(newTab.channel(teamTopic, { config: { private: true } }))).rejects.toThrow(/Unauthorized|permission/i);
+  // nor may he open the inbox's change channel again (private: its policy admits current members only)
+  await expect(subscribed(newTab.channel(`inbox:${d.id}:new-tab:1`, { config: { private: true } }))).rejects.toThrow(/Unauthorized|permission/i);
+  // while his own access channel still admits him, so his screen can learn why
+  await subscribed(newTab.channel(`access:${d.id}:${ben.id}:new-tab`, { config: { private: true } }));
 
   // the owner's team room is on the new key: what she broadcasts there never reaches ben's old room
   const ownerRoom = d.member.client.channel(`distributor:${d.id}:${newKey}`, { config: { private: true, broadcast: { self: true, ack: true } } });
