@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { dayLabel, formatListTime } from './format-time';
+import { dayLabel, formatListTime, utcStamp } from './format-time';
 
 const now = new Date('2026-11-21T15:00:00Z');
 
@@ -16,4 +16,9 @@ test("a thread's day dividers: Today, Yesterday, then the weekday and date, with
   expect(dayLabel(new Date(2026, 10, 20, 23, 55).toISOString(), noon, 'en-GB')).toBe('Yesterday');
   expect(dayLabel(new Date(2026, 10, 19, 9, 0).toISOString(), noon, 'en-GB')).toBe('Thursday 19 November');
   expect(dayLabel(new Date(2025, 10, 19, 9, 0).toISOString(), noon, 'en-GB')).toBe('Wednesday, 19 November 2025');
+});
+
+test('utcStamp is the same text wherever it renders, and empty for a bad date', () => {
+  expect(utcStamp('2026-12-03T13:10:41.123+01:00')).toBe('2026-12-03 12:10 UTC');
+  expect(utcStamp('not a date')).toBe('');
 });

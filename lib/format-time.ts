@@ -17,3 +17,12 @@ export function dayLabel(iso: string, now: Date = new Date(), locale?: string): 
   if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
   return d.toLocaleDateString(locale, { weekday: 'long', day: 'numeric', month: 'long', ...(d.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}) });
 }
+
+/**
+ * A moment as the same text on the server and in every browser (`2026-12-03 13:10 UTC`), for settings screens that
+ * render on both: a locale or time-zone dependent text would differ between them and fail hydration.
+ */
+export function utcStamp(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useId } from 'react';
+import { utcStamp } from '@/lib/format-time';
 import { changeMemberRole, inviteMember, removeMember, revokeInvitation, transferOwnership, type FormState, type InvitationState } from '@/lib/actions/workspace';
 import { Button } from '@/components/ui/button';
 import { FormMessage } from '@/components/ui/form-message';
@@ -110,7 +111,7 @@ export function InvitationRow({ workspaceId, invitation }: { workspaceId: string
       <div className="settings-row-main">
         <strong>{invitation.email}</strong>
         <span className="muted small">
-          {ROLE_LABEL[invitation.role]} · {expired ? 'expired' : `expires ${new Date(invitation.expiresAt).toLocaleDateString()}`}
+          {ROLE_LABEL[invitation.role]} · {expired ? 'expired' : `expires ${utcStamp(invitation.expiresAt)}`}
         </span>
       </div>
       <form action={action} className="settings-row-actions">

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useId, useState } from 'react';
+import { utcStamp } from '@/lib/format-time';
 import { deleteSender, recheckSender, saveSender, type SenderFormState } from '@/lib/actions/senders';
 import { Button } from '@/components/ui/button';
 import { FormMessage } from '@/components/ui/form-message';
@@ -27,7 +28,7 @@ export function SenderCard({ workspaceId, admin, sender }: { workspaceId: string
     : sender.check_ok === false
       ? `Last check failed: ${sender.check_message ?? 'unknown reason'}`
       : sender.checked_at
-        ? `Checked ${new Date(sender.checked_at).toLocaleString()}`
+        ? `Checked ${utcStamp(sender.checked_at)}`
         : 'Not checked yet';
   return (
     <li className="settings-row sender" aria-labelledby={title}>

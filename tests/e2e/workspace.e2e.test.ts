@@ -32,6 +32,8 @@ async function page(viewport = { width: 1280, height: 800 }): Promise<{ page: Pa
   const p = await context.newPage();
   const errors: string[] = [];
   p.on('pageerror', (e) => errors.push(e.message));
+  // hydration mismatches and failed loads show up here; a 401 from Auth while signed out is the page asking, not an error
+  p.on('console', (m) => m.type() === 'error' && !/status of 40[14]/.test(m.text()) && errors.push(`console: ${m.text()}`));
   return { page: p, errors };
 }
 

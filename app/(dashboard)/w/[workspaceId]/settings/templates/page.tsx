@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { utcStamp } from '@/lib/format-time';
 import { SyncTemplatesButton } from '@/components/settings/templates';
 import { settingsViewer } from '@/lib/data/settings';
 import { isAdmin } from '@/lib/data/members';
@@ -36,7 +37,7 @@ export default async function TemplatesPage({ params }: { params: Promise<{ work
         Outside WhatsApp&apos;s 24-hour window a conversation can only be opened with an approved template. Templates are created and
         approved in Twilio (Content Template Builder); they are synced from there every hour and whenever you ask.
       </p>
-      <p className="small">{lastSync ? `Last synced ${new Date(lastSync).toLocaleString()}.` : 'Not synced yet.'}</p>
+      <p className="small">{lastSync ? `Last synced ${utcStamp(lastSync)}.` : 'Not synced yet.'}</p>
       {senders.data!.filter((s) => s.templates_sync_error).map((s) => (
         <p key={s.account_sid} className="form-error small">
           {s.label}: {s.templates_sync_error}
