@@ -655,6 +655,14 @@ export type Database = {
         Returns: undefined
       }
       require_user: { Args: Record<PropertyKey, never>; Returns: string }
+      require_workspace_role: {
+        Args: {
+          p_distributor_id: string
+          p_refusal: string
+          p_roles: Database["public"]["Enums"]["member_role"][]
+        }
+        Returns: undefined
+      }
       resolve_sender: {
         Args: { p_account_sid: string; p_number: string; p_sender_id: string }
         Returns: {

@@ -268,6 +268,18 @@ begin
 end;
 $$;
 
+-- Refuses (42501, with `p_refusal` as the message) a caller whose role in the workspace is not one of `p_roles`.
+-- The one place the membership functions below check a role.
+create or replace function public.require_workspace_role(p_distributor_id uuid, p_roles public.member_role[], p_refusal text)
+returns void
+language plpgsql stable set search_path = '' as $$
+begin
+  if public.workspace_role(p_distributor_id) is null or not (public.workspace_role(p_distributor_id) = any (p_roles)) then
+    raise exception '%', p_refusal using errcode = '42501';
+  end if;
+end;
+$$;
+
 -- Creates a workspace owned by the caller. Returns its id.
 create or replace function public.create_workspace(p_name text, p_display_name text)
 returns uuid
@@ -305,9 +317,7 @@ declare
   v_id uuid;
   v_expires timestamptz;
 begin
-  if not public.is_workspace_admin(p_distributor_id) then
-    raise exception 'only admins can invite' using errcode = '42501';
-  end if;
+  perform public.require_workspace_role(p_distributor_id, '{owner,admin}', 'only admins can invite');
   if p_role is null or p_role = 'owner' then
     raise exception 'invite as admin or agent; ownership is transferred, not invited' using errcode = '22023';
   end if;
@@ -424,9 +434,7 @@ declare
   v_current public.member_role;
 begin
   perform public.require_user();
-  if not public.is_workspace_admin(p_distributor_id) then
-    raise exception 'only admins can change roles' using errcode = '42501';
-  end if;
+  perform public.require_workspace_role(p_distributor_id, '{owner,admin}', 'only admins can change roles');
   if p_role is null or p_role = 'owner' then
     raise exception 'ownership is transferred by the owner' using errcode = '22023';
   end if;
@@ -452,8 +460,8 @@ declare
   uid uuid := public.require_user();
   v_role public.member_role;
 begin
-  if p_user_id is distinct from uid and not public.is_workspace_admin(p_distributor_id) then
-    raise exception 'only admins can remove members' using errcode = '42501';
+  if p_user_id is distinct from uid then
+    perform public.require_workspace_role(p_distributor_id, '{owner,admin}', 'only admins can remove members');
   end if;
   select m.role into v_role from public.distributor_members m
    where m.distributor_id = p_distributor_id and m.user_id = p_user_id and m.removed_at is null for update;
@@ -477,9 +485,7 @@ language plpgsql security definer set search_path = '' as $$
 declare
   uid uuid := public.require_user();
 begin
-  if public.workspace_role(p_distributor_id) is distinct from 'owner' then
-    raise exception 'only the owner can transfer ownership' using errcode = '42501';
-  end if;
+  perform public.require_workspace_role(p_distributor_id, '{owner}', 'only the owner can transfer ownership');
   if p_user_id = uid then
     raise exception 'you already own this workspace' using errcode = '22023';
   end if;
@@ -498,9 +504,7 @@ returns void
 language plpgsql security definer set search_path = '' as $$
 begin
   perform public.require_user();
-  if public.workspace_role(p_distributor_id) is distinct from 'owner' then
-    raise exception 'only the owner can delete the workspace' using errcode = '42501';
-  end if;
+  perform public.require_workspace_role(p_distributor_id, '{owner}', 'only the owner can delete the workspace');
   if p_confirm_name is distinct from (select d.name from public.distributors d where d.id = p_distributor_id) then
     raise exception 'type the workspace''s name to confirm' using errcode = '22023';
   end if;
@@ -516,8 +520,9 @@ revoke all on function public.require_user(), public.create_workspace(text, text
   public.accept_invitation(text, text), public.set_member_role(uuid, uuid, public.member_role), public.remove_member(uuid, uuid),
   public.transfer_ownership(uuid, uuid), public.delete_workspace(uuid, text)
   from public, anon, service_role;
--- a helper of the functions above (which run as their owner), not an endpoint
+-- helpers of the functions above (which run as their owner), not endpoints
 revoke all on function public.require_user() from authenticated;
+revoke all on function public.require_workspace_role(uuid, public.member_role[], text) from public, anon, authenticated, service_role;
 grant execute on function public.create_workspace(text, text), public.create_invitation(uuid, text, public.member_role),
   public.revoke_invitation(uuid), public.accept_invitation(text, text), public.set_member_role(uuid, uuid, public.member_role),
   public.remove_member(uuid, uuid), public.transfer_ownership(uuid, uuid), public.delete_workspace(uuid, text)

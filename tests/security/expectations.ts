@@ -189,6 +189,10 @@ export const RPCS: Record<string, RpcRule> = {
       service: { status: 200, check: (d) => expect(d).toEqual([]) },
     },
   },
+  require_workspace_role: {
+    args: (w) => ({ p_distributor_id: w.a.id, p_roles: '{owner}', p_refusal: 'no' }),
+    expect: { anon: { status: 401 }, memberA: { status: 403 }, memberB: { status: 403 }, outsider: { status: 403 }, service: { status: 403 } },
+  },
   require_user: { args: () => ({}), expect: { anon: { status: 401 }, memberA: { status: 403 }, memberB: { status: 403 }, outsider: { status: 403 }, service: { status: 403 } } },
   create_workspace: {
     // an empty name: refused after the caller is known, so nobody's workspace list grows

@@ -142,12 +142,14 @@ describe('senders', () => {
 
   test('credentials Twilio refuses are not stored, and the answer says which part is wrong', async () => {
     await as(owner);
-    const wrongToken = await senders.saveSender({}, senderForm({ auth_token: 'not-the-token' }));
+    const fresh = randomNumber('+1666');
+    fake.addNumber(account.sid, fresh);
+    const wrongToken = await senders.saveSender({}, senderForm({ whatsapp_number: fresh, auth_token: 'not-the-token' }));
     expect(wrongToken).toMatchObject({ field: 'auth_token' });
     expect(wrongToken.error).not.toContain('not-the-token');
     const notTheirs = await senders.saveSender({}, senderForm({ whatsapp_number: randomNumber('+1666') }));
     expect(notTheirs).toMatchObject({ field: 'number' });
-    expect((await sendersOf(d.id)).map((s) => s.whatsapp_number)).not.toContain(number);
+    expect((await sendersOf(d.id)).map((s) => s.whatsapp_number)).not.toContain(fresh);
   });
 
   test("an admin adds a checked sender: its token is in Vault, members never see where, and the account's templates come with it", async () => {
