@@ -2,13 +2,13 @@
 
 import { useActionState, useId } from 'react';
 import { utcStamp } from '@/lib/format-time';
+import { isAdmin } from '@/lib/roles';
 import { changeMemberRole, inviteMember, removeMember, revokeInvitation, transferOwnership, type FormState, type InvitationState } from '@/lib/actions/workspace';
 import { Button } from '@/components/ui/button';
 import { FormMessage } from '@/components/ui/form-message';
 import type { MemberRole } from '@/types/inbox';
 
 const ROLE_LABEL: Record<MemberRole, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' };
-const canManage = (role: MemberRole) => role === 'owner' || role === 'admin';
 
 export function MemberRow({ workspaceId, member, me, myRole }: { workspaceId: string; member: { userId: string; displayName: string; role: MemberRole }; me: string; myRole: MemberRole }) {
   const [roleState, roleAction, rolePending] = useActionState<FormState, FormData>(changeMemberRole, {});
@@ -26,7 +26,7 @@ export function MemberRow({ workspaceId, member, me, myRole }: { workspaceId: st
         <span className="muted small">{ROLE_LABEL[member.role]}</span>
       </div>
       <div className="settings-row-actions">
-        {canManage(myRole) && member.role !== 'owner' && !self ? (
+        {isAdmin(myRole) && member.role !== 'owner' && !self ? (
           <form action={roleAction} className="inline-form">
             <input type="hidden" name="workspace_id" value={workspaceId} />
             <input type="hidden" name="user_id" value={member.userId} />
@@ -51,7 +51,7 @@ export function MemberRow({ workspaceId, member, me, myRole }: { workspaceId: st
             </Button>
           </form>
         ) : null}
-        {member.role !== 'owner' && (self || canManage(myRole)) ? (
+        {member.role !== 'owner' && (self || isAdmin(myRole)) ? (
           <form action={removeAction} onSubmit={(e) => !confirm(self ? 'Leave this workspace?' : `Remove ${member.displayName}? They lose access at once.`) && e.preventDefault()}>
             <input type="hidden" name="workspace_id" value={workspaceId} />
             <input type="hidden" name="user_id" value={member.userId} />

@@ -61,4 +61,3 @@ export const getViewer = cache(async (workspaceId?: string): Promise<Viewer> => 
   };
 });
 
-export const isAdmin = (role: MemberRole) => role === 'owner' || role === 'admin';

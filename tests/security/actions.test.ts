@@ -4,46 +4,11 @@
 import { beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createTestUser, DEMO_PASSWORD } from '../helpers/clients.ts';
 import { DEMO_USERS } from '../helpers/demo.ts';
+import { form, jar, redirectOf } from '../helpers/server-actions.ts';
 
-interface Cookie {
-  name: string;
-  value: string;
-  options?: Record<string, unknown>;
-}
-/** The request's cookies as the action sees them through next/headers. */
-const jar = new Map<string, Cookie>();
-vi.mock('next/headers', () => ({
-  cookies: async () => ({
-    getAll: () => [...jar.values()].map(({ name, value }) => ({ name, value })),
-    get: (name: string) => jar.get(name),
-    set: (name: string, value: string, options?: Record<string, unknown>) => {
-      if (value === '' || options?.maxAge === 0) jar.delete(name);
-      else jar.set(name, { name, value, options });
-    },
-    delete: (name: string) => jar.delete(name),
-  }),
-  headers: async () => new Headers({ host: 'switchboard.test' }),
-}));
+vi.mock('next/headers', async () => (await import('../helpers/server-actions.ts')).nextHeaders);
 
 const { signIn, signOut } = await import('../../lib/actions/auth.ts');
-
-/** Runs an action and returns where it redirected (Next's redirect() throws a NEXT_REDIRECT error). */
-async function redirectOf(action: () => Promise<unknown>): Promise<{ location: string | null; result?: unknown }> {
-  try {
-    const result = await action();
-    return { location: null, result };
-  } catch (error) {
-    const digest = (error as { digest?: string }).digest;
-    if (typeof digest === 'string' && digest.startsWith('NEXT_REDIRECT')) return { location: digest.split(';')[2]! };
-    throw error;
-  }
-}
-
-const form = (fields: Record<string, string>) => {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.set(k, v);
-  return f;
-};
 
 beforeEach(() => jar.clear());
 

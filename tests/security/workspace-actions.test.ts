@@ -7,20 +7,9 @@ import { startTwilioFake, type TwilioFake } from '../../tools/twilio-fake/index.
 import type { FakeAccount } from '../../tools/twilio-fake/types.ts';
 import { createTestDistributor, randomNumber } from '../helpers/app.ts';
 import { createTestUser, serviceClient } from '../helpers/clients.ts';
+import { form, jar, redirectOf } from '../helpers/server-actions.ts';
 
-const jar = new Map<string, { name: string; value: string }>();
-vi.mock('next/headers', () => ({
-  cookies: async () => ({
-    getAll: () => [...jar.values()],
-    get: (name: string) => jar.get(name),
-    set: (name: string, value: string, options?: { maxAge?: number }) => {
-      if (value === '' || options?.maxAge === 0) jar.delete(name);
-      else jar.set(name, { name, value });
-    },
-    delete: (name: string) => jar.delete(name),
-  }),
-  headers: async () => new Headers({ host: 'switchboard.test' }),
-}));
+vi.mock('next/headers', async () => (await import('../helpers/server-actions.ts')).nextHeaders);
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
 
 const { signIn } = await import('../../lib/actions/auth.ts');
@@ -28,24 +17,10 @@ const ws = await import('../../lib/actions/workspace.ts');
 const senders = await import('../../lib/actions/senders.ts');
 
 type User = Awaited<ReturnType<typeof createTestUser>>;
-async function outcome<T>(action: () => Promise<T>): Promise<{ location: string | null; result?: T }> {
-  try {
-    return { location: null, result: await action() };
-  } catch (error) {
-    const digest = (error as { digest?: string }).digest;
-    if (typeof digest === 'string' && digest.startsWith('NEXT_REDIRECT')) return { location: digest.split(';')[2]! };
-    throw error;
-  }
-}
-const form = (fields: Record<string, string>) => {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.set(k, v);
-  return f;
-};
 /** The jar holds `user`'s session, signed in through the real action. */
 async function as(user: { email: string; password: string }) {
   jar.clear();
-  const { location } = await outcome(() => signIn({}, form({ email: user.email, password: user.password, next: '/inbox' })));
+  const { location } = await redirectOf(() => signIn({}, form({ email: user.email, password: user.password, next: '/inbox' })));
   expect(location).toBe('/inbox');
 }
 
@@ -74,7 +49,7 @@ describe('workspaces and invitations', () => {
   test('a signed-in user with no workspace creates one and owns it', async () => {
     const founder = await createTestUser('founder');
     await as(founder);
-    const { location } = await outcome(() => ws.createWorkspace({}, form({ name: 'Founder Foods', display_name: 'Fran' })));
+    const { location } = await redirectOf(() => ws.createWorkspace({}, form({ name: 'Founder Foods', display_name: 'Fran' })));
     const m = /^\/w\/([0-9a-f-]{36})\/settings\/senders\?welcome=1$/.exec(location ?? '');
     expect(m, String(location)).not.toBeNull();
     expect((await founder.client.rpc('workspace_role', { p_distributor_id: m![1]! })).data).toBe('owner');
@@ -90,15 +65,15 @@ describe('workspaces and invitations', () => {
     expect(token, invited.link).toBeDefined();
 
     await as(stranger);
-    const wrong = await outcome(() => ws.acceptInvitation({}, form({ token: token!, display_name: 'Eve' })));
+    const wrong = await redirectOf(() => ws.acceptInvitation({}, form({ token: token!, display_name: 'Eve' })));
     expect(wrong.result).toMatchObject({ error: 'This invitation is for another email address.' });
     // a stranger cannot invite into the workspace either
     expect(await ws.inviteMember({}, form({ workspace_id: workspaceId, email: stranger.email, role: 'admin' }))).toMatchObject({ error: 'Only admins can invite.' });
 
     await as(invitee);
-    const joined = await outcome(() => ws.acceptInvitation({}, form({ token: token!, display_name: 'Ivy' })));
+    const joined = await redirectOf(() => ws.acceptInvitation({}, form({ token: token!, display_name: 'Ivy' })));
     expect(joined.location).toBe(`/w/${workspaceId}/inbox`);
-    const again = await outcome(() => ws.acceptInvitation({}, form({ token: token!, display_name: 'Ivy' })));
+    const again = await redirectOf(() => ws.acceptInvitation({}, form({ token: token!, display_name: 'Ivy' })));
     expect(again.result).toMatchObject({ error: 'This invitation has already been used.' });
     // an agent manages nobody
     expect(await ws.inviteMember({}, form({ workspace_id: workspaceId, email: 'x@example.test', role: 'agent' }))).toMatchObject({ error: 'Only admins can invite.' });

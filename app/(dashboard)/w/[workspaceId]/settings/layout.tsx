@@ -2,13 +2,13 @@ import type { ReactNode } from 'react';
 import Link from 'next/link';
 import { AppHeader } from '@/components/app-header';
 import { SettingsNav } from '@/components/settings/settings-nav';
-import { settingsViewer } from '@/lib/data/settings';
-import { isAdmin } from '@/lib/data/members';
+import { workspaceMember } from '@/lib/data/workspace-member';
+import { isAdmin } from '@/lib/roles';
 import { inboxPath } from '@/lib/paths';
 
 /** The workspace's settings: its team, WhatsApp senders, templates and the workspace itself. */
 export default async function SettingsLayout({ children, params }: { children: ReactNode; params: Promise<{ workspaceId: string }> }) {
-  const viewer = await settingsViewer(params);
+  const viewer = await workspaceMember(params);
   return (
     <>
       <AppHeader title={viewer.distributor.name} subtitle="Settings" userLabel={viewer.email} />

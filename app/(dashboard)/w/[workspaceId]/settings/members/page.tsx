@@ -1,14 +1,14 @@
 import type { Metadata } from 'next';
 import { InviteForm, InvitationRow, MemberRow } from '@/components/settings/members';
-import { settingsViewer } from '@/lib/data/settings';
-import { isAdmin } from '@/lib/data/members';
+import { workspaceMember } from '@/lib/data/workspace-member';
+import { isAdmin } from '@/lib/roles';
 import { toAppError } from '@/lib/errors';
 import { createClient } from '@/lib/supabase/server';
 
 export const metadata: Metadata = { title: 'Team' };
 
 export default async function MembersPage({ params }: { params: Promise<{ workspaceId: string }> }) {
-  const viewer = await settingsViewer(params);
+  const viewer = await workspaceMember(params);
   const id = viewer.distributor.id;
   const admin = isAdmin(viewer.role);
   const now = new Date().getTime();

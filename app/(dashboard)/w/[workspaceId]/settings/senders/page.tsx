@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { SenderCard, SenderForm } from '@/components/settings/senders';
-import { settingsViewer } from '@/lib/data/settings';
-import { isAdmin } from '@/lib/data/members';
+import { workspaceMember } from '@/lib/data/workspace-member';
+import { isAdmin } from '@/lib/roles';
 import { serverEnv } from '@/lib/env';
 import { toAppError } from '@/lib/errors';
 import { createClient } from '@/lib/supabase/server';
@@ -9,7 +9,7 @@ import { createClient } from '@/lib/supabase/server';
 export const metadata: Metadata = { title: 'WhatsApp senders' };
 
 export default async function SendersPage({ params, searchParams }: { params: Promise<{ workspaceId: string }>; searchParams: Promise<{ welcome?: string }> }) {
-  const viewer = await settingsViewer(params);
+  const viewer = await workspaceMember(params);
   const { welcome } = await searchParams;
   const id = viewer.distributor.id;
   const admin = isAdmin(viewer.role);

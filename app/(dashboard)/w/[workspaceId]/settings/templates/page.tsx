@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { utcStamp } from '@/lib/format-time';
 import { SyncTemplatesButton } from '@/components/settings/templates';
-import { settingsViewer } from '@/lib/data/settings';
-import { isAdmin } from '@/lib/data/members';
+import { workspaceMember } from '@/lib/data/workspace-member';
+import { isAdmin } from '@/lib/roles';
 import { toAppError } from '@/lib/errors';
 import { createClient } from '@/lib/supabase/server';
 
@@ -20,7 +20,7 @@ const STATUS_TEXT: Record<string, string> = {
 
 /** The templates of the workspace's Twilio accounts; only approved ones are offered in the composer. */
 export default async function TemplatesPage({ params }: { params: Promise<{ workspaceId: string }> }) {
-  const viewer = await settingsViewer(params);
+  const viewer = await workspaceMember(params);
   const id = viewer.distributor.id;
   const supabase = await createClient();
   const [templates, senders] = await Promise.all([

@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import { DeleteWorkspaceForm, RenameWorkspaceForm } from '@/components/settings/workspace';
-import { settingsViewer } from '@/lib/data/settings';
-import { isAdmin } from '@/lib/data/members';
+import { workspaceMember } from '@/lib/data/workspace-member';
+import { isAdmin } from '@/lib/roles';
 
 export const metadata: Metadata = { title: 'Workspace' };
 
 export default async function WorkspacePage({ params }: { params: Promise<{ workspaceId: string }> }) {
-  const viewer = await settingsViewer(params);
+  const viewer = await workspaceMember(params);
   return (
     <main className="settings-page" aria-labelledby="workspace-title">
       <h1 id="workspace-title">Workspace</h1>
