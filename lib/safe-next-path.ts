@@ -29,3 +29,21 @@ export function safeNextPath(value: unknown, fallback = '/inbox'): string {
   if (url.pathname === '/login' || url.pathname.startsWith('/login/')) return fallback;
   return path;
 }
+
+/**
+ * `next` as a mailed link carries it: Supabase Auth's `{{ .RedirectTo }}` is an absolute URL, which is kept (as
+ * its path) only when it is on `ownOrigin`, the app's public URL; a path is read as safeNextPath() reads it.
+ */
+export function safeNextFromLink(value: unknown, ownOrigin: string, fallback = '/inbox'): string {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (typeof raw !== 'string' || raw.startsWith('/')) return safeNextPath(raw, fallback);
+  if (raw.length > MAX_LENGTH || CONTROL_OR_BACKSLASH.test(raw)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== new URL(ownOrigin).origin) return fallback;
+  return safeNextPath(`${url.pathname}${url.search}${url.hash}`, fallback);
+}

@@ -91,7 +91,12 @@ export function InviteForm({ workspaceId }: { workspaceId: string }) {
       {state.link ? (
         <div className="invite-link">
           <label className="field">
-            <span>Send this link to them (it works once, for 7 days, for {state.values?.email ?? 'that address'}):</span>
+            <span>
+              {state.mail?.mailed
+                ? `Supabase Auth mailed ${state.mail.kind === 'invite' ? 'an invitation' : 'a sign-in link'} to ${state.values?.email ?? 'them'}. The link, to send yourself if the mail does not arrive`
+                : `Not mailed${state.mail ? ` (${state.mail.reason})` : ''}: send this link to them yourself`}{' '}
+              (it works once, for 7 days, for {state.values?.email ?? 'that address'}):
+            </span>
             <input readOnly value={state.link} aria-label="Invitation link" onFocus={(e) => e.currentTarget.select()} />
           </label>
           <Button type="button" variant="ghost" onClick={() => void navigator.clipboard?.writeText(state.link!)}>

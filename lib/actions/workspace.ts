@@ -9,6 +9,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { createClient } from '@/lib/supabase/server';
 import { serverEnv } from '@/lib/env';
+import { mailInvitation, type MailOutcome } from '@/lib/auth/invitation-mail';
 import { safeNextPath } from '@/lib/safe-next-path';
 import { dbErrorText } from '@/lib/actions/db-error';
 import { inboxPath, settingsPath } from '@/lib/paths';
@@ -45,12 +46,13 @@ export async function signUp(_previous: FormState, form: FormData): Promise<Form
   const supabase = await createClient();
   const { data, error } = await supabase.auth.signUp({
     ...parsed.data,
-    options: { emailRedirectTo: `${serverEnv().PUBLIC_BASE_URL.replace(/\/+$/, '')}/login?next=${encodeURIComponent(next)}` },
+    // where the confirmation mail's link leads, through /auth/confirm (supabase/templates/confirmation.html)
+    options: { emailRedirectTo: `${serverEnv().PUBLIC_BASE_URL.replace(/\/+$/, '')}${next}` },
   });
   if (error) {
     const message =
       error.code === 'user_already_exists' || error.code === 'email_exists'
-        ? 'An account with this email exists already: sign in instead.'
+        ? 'An account with this email exists already: sign in instead (an invitation mail has a link that signs you in).'
         : error.code === 'weak_password'
           ? 'Choose a stronger password.'
           : error.code === 'over_email_send_rate_limit' || error.status === 429
@@ -96,6 +98,8 @@ export async function renameWorkspace(_previous: FormState, form: FormData): Pro
 export interface InvitationState extends FormState {
   /** The link to hand over, shown once (only its hash is stored). */
   link?: string;
+  /** Whether Supabase Auth mailed it too, and if not, why. */
+  mail?: MailOutcome;
 }
 
 export async function inviteMember(_previous: InvitationState, form: FormData): Promise<InvitationState> {
@@ -113,9 +117,9 @@ export async function inviteMember(_previous: InvitationState, form: FormData): 
   const token = (data as { token: string }[])[0]!.token;
   const link = `${serverEnv().PUBLIC_BASE_URL.replace(/\/+$/, '')}/invite/${token}`;
   revalidatePath(`/w/${workspaceId}/settings/members`);
-  // not mailed: Supabase Auth sends only its own kinds of mail, and its invite mail would create the account
-  // before the person chose a password; the admin hands the link over (see the note in docs/workspaces.md)
-  return { ok: `Invitation for ${email} created.`, link, values };
+  // only once the database has accepted the invitation from this admin: nobody else can make us send mail
+  const mail = await mailInvitation(email, link);
+  return { ok: mail.mailed ? `Invitation mailed to ${email}.` : `Invitation for ${email} created.`, link, mail, values };
 }
 
 export async function revokeInvitation(_previous: FormState, form: FormData): Promise<FormState> {

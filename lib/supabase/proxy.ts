@@ -4,8 +4,11 @@ import { publicEnv } from '@/lib/env.public';
 import { contentSecurityPolicy, createNonce, NONCE_HEADER, STATIC_SECURITY_HEADERS } from '@/lib/security-headers';
 import { serverCookieOptions } from '@/lib/supabase/cookie-options';
 
-/** Pages a visitor without a session may see (an invitation says what it is for before they sign in). */
-const PUBLIC_PATHS = ['/login', '/signup', '/invite/'];
+/**
+ * Pages a visitor without a session may see: an invitation says what it is for before they sign in, and a mailed
+ * link (/auth/confirm) is how they sign in.
+ */
+const PUBLIC_PATHS = ['/login', '/signup', '/invite/', '/auth/confirm', '/reset-password'];
 const SIGNED_OUT_ONLY = ['/login', '/signup'];
 
 /**

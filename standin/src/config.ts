@@ -20,6 +20,8 @@ export interface StandinOptions {
   seed: boolean;
   /** Where auth redirects go by default (GoTrue's `site_url`). */
   siteUrl: string;
+  /** More allowed auth redirects than config.toml's `additional_redirect_urls` (GoTrue globs). */
+  redirectUrls: string[];
   /** Access-token lifetime in seconds (GoTrue's `jwt_expiry`). */
   jwtExpiry: number;
   /** Vault's root key (at least 32 characters): `STANDIN_VAULT_KEY`, no flag (a command line is visible to every user). */
@@ -54,6 +56,7 @@ export function parseConfig(
     extraMigrationDirs: defaults.extraMigrationDirs ?? [],
     seed: flags['no-seed'] ? false : (defaults.seed ?? true),
     siteUrl: flags['site-url'] ?? env.STANDIN_SITE_URL ?? defaults.siteUrl ?? 'http://127.0.0.1:3000',
+    redirectUrls: defaults.redirectUrls ?? (env.STANDIN_REDIRECT_URLS ? env.STANDIN_REDIRECT_URLS.split(',').map((u) => u.trim()).filter(Boolean) : []),
     jwtExpiry: toPositiveInt(flags['jwt-expiry'] ?? env.STANDIN_JWT_EXPIRY, defaults.jwtExpiry ?? 3600, 'jwt-expiry'),
     vaultKey: toVaultKey(env.STANDIN_VAULT_KEY || defaults.vaultKey || LOCAL_VAULT_ROOT_KEY),
     log,

@@ -12,6 +12,8 @@ import { openDatabase, type Database } from './db/database.ts';
 import { bootstrap, migrate } from './db/migrate.ts';
 import { installVault } from './db/vault.ts';
 import { isAdminPath, handleAdminRequest } from './lite/admin-api.ts';
+import { handleMailRequest, isMailPath } from './lite/mail-api.ts';
+import { Mailer, mailContext, readAuthMailConfig, type Mail } from './lite/mailer.ts';
 import { checkAuthRequest, finishAuthResponse } from './lite/auth-guard.ts';
 import { inCallersShape } from './lite/auth-responses.ts';
 import { neverThrows } from './lite/never-throws.ts';
@@ -34,6 +36,8 @@ export interface Standin {
   keys: { publishable: string; secret: string; anon: string; serviceRole: string; jwtSecret: string };
   db: Database;
   realtime: Realtime;
+  /** Auth's mail (invitations, magic links, confirmations), kept instead of sent; also `GET /mail/v1/messages`. */
+  mail: { list(to?: string): Mail[] };
   /** What this start did and how long it took. */
   startup: { readyMs: number; migrationsApplied: string[]; seeded: boolean };
   /** Forget lite's cached schema (after a test changes tables outside the API). */
@@ -50,7 +54,14 @@ export async function startStandin(
   const restoreConsole = quietExpectedDbErrors(options.log !== 'debug');
   const db = await openDatabase(options.db);
   try {
-    const app = await createLiteApp(db, { siteUrl: options.siteUrl, jwtExpiry: options.jwtExpiry });
+    const mailConfig = readAuthMailConfig(options.projectDir);
+    const mailer = new Mailer({
+      siteUrl: options.siteUrl,
+      redirectUrls: [...mailConfig.redirectUrls, ...options.redirectUrls],
+      templates: mailConfig.templates,
+      onMail: options.log === 'silent' ? undefined : (m) => console.log(`[standin] mail to ${m.to}: "${m.subject}" (read it at ${mailer.apiUrl}/mail)`),
+    });
+    const app = await createLiteApp(db, { siteUrl: options.siteUrl, jwtExpiry: options.jwtExpiry, mailer });
     await bootstrap(db);
     await installVault(db, options.vaultKey);
     const { applied, seeded } = await migrate(db, options.projectDir, { seed: options.seed, extraMigrationDirs: options.extraMigrationDirs });
@@ -71,22 +82,29 @@ export async function startStandin(
           // a browser's preflight is answered here for every path: lite routes OPTIONS on /rest/v1/rpc/* to the function
           if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method')) return preflight(request);
           const { pathname } = new URL(request.url);
-          if (isAdminPath(pathname)) return inCallersShape(request, await handleAdminRequest(request, db, liteFetch));
           if (pathname.startsWith('/auth/v1')) {
-            const checked = await checkAuthRequest(request);
-            return checked instanceof Response ? checked : finishAuthResponse(checked, await liteFetch(checked));
+            // the mail a request sends links where its `?redirect_to=` asks, as GoTrue's does (mailer.ts)
+            return mailContext.run({ redirectTo: new URL(request.url).searchParams.get('redirect_to') }, async () => {
+              if (isAdminPath(pathname)) return inCallersShape(request, await handleAdminRequest(request, db, liteFetch, mailer));
+              const checked = await checkAuthRequest(request);
+              return checked instanceof Response ? checked : finishAuthResponse(checked, await liteFetch(checked));
+            });
           }
           const checked = await checkRestRequest(request);
           if (checked instanceof Response) return checked;
           return finishRestResponse((await rpcFastPath.handle(checked)) ?? (await liteFetch(checked)));
         }),
         realtime,
+        mail: (request, remoteAddress) => (isMailPath(new URL(request.url).pathname)
+          ? handleMailRequest(request, mailer, remoteAddress)
+          : Response.json({ message: 'no route matched' }, { status: 404 })),
         health: () => ({ name: 'switchboard-standin', status: 'ok', realtime: realtime.stats() }),
       },
       options.host,
       options.port,
     );
     const url = `http://${options.host}:${server.port}`;
+    mailer.apiUrl = url;
     return {
       url,
       port: server.port,
@@ -94,6 +112,7 @@ export async function startStandin(
       keys: { publishable: LOCAL_PUBLISHABLE_KEY, secret: LOCAL_SECRET_KEY, anon: LOCAL_ANON_JWT, serviceRole: LOCAL_SERVICE_ROLE_JWT, jwtSecret: LOCAL_JWT_SECRET },
       db,
       realtime,
+      mail: { list: (to) => mailer.list(to) },
       startup: { readyMs: Math.round(performance.now() - started), migrationsApplied: applied, seeded },
       reloadSchema: async () => {
         rpcFastPath.invalidate();

@@ -1,5 +1,6 @@
 /**
  * The stand-in's one HTTP server: `/rest/v1/*` and `/auth/v1/*` go to lite (with the admin routes in front),
+ * `/mail…` to the auth mail outbox,
  * `/realtime/v1/websocket` and `/realtime/v1/api/*` to the realtime module. The only file that touches
  * node:http and ws.
  *
@@ -18,6 +19,8 @@ export interface HttpHandlers {
   /** REST + Auth, fetch-style. */
   api(request: Request): Promise<Response>;
   realtime?: Realtime;
+  /** The auth mail outbox (`/mail…`); `remoteAddress` is the caller's socket address. */
+  mail?(request: Request, remoteAddress: string | undefined): Response;
   health(): Record<string, unknown>;
   /** Where failures no client may see are reported (console.error when absent). */
   log?: (message: string, error: unknown) => void;
@@ -33,9 +36,10 @@ export interface RunningServer {
 const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
 export async function listen(handlers: HttpHandlers, host: string, port: number): Promise<RunningServer> {
-  const fetchListener = getRequestListener(async (request) => {
+  const fetchListener = getRequestListener(async (request, env) => {
     const { pathname } = new URL(request.url);
     if (pathname.startsWith('/rest/v1') || pathname.startsWith('/auth/v1')) return handlers.api(request);
+    if ((pathname === '/mail' || pathname.startsWith('/mail/')) && handlers.mail) return handlers.mail(request, env.incoming?.socket.remoteAddress);
     if (pathname.startsWith('/realtime/v1/api/') && handlers.realtime) return handlers.realtime.handleApi(request);
     if (pathname === '/' || pathname === '/health') return Response.json(handlers.health());
     return Response.json({ message: 'no route matched', path: pathname }, { status: 404 });

@@ -31,10 +31,10 @@ export interface Stack {
 /** `db`: the stand-in's `--db` (a PostgreSQL URL, or `memory`); default PGlite in a folder of its own, so restarts keep data. */
 export async function startStack(options: { db?: string } = {}): Promise<Stack> {
   if (!fs.existsSync(path.join(ROOT, DIST_DIR, 'BUILD_ID'))) throw new Error(`no build in ${DIST_DIR}: run through the e2e project (its global setup builds)`);
-  const standin = await startStandinProcess({ seed: true, log: process.env.E2E_STANDIN_LOG === '1', db: options.db });
-  const fake = await startTwilioFake({ accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN });
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
+  const standin = await startStandinProcess({ seed: true, log: process.env.E2E_STANDIN_LOG === '1', db: options.db, siteUrl: appUrl });
+  const fake = await startTwilioFake({ accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN });
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,

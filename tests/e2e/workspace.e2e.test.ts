@@ -1,10 +1,11 @@
 // A distributor adopts Switchboard from nothing, in Chromium: the founder signs up, creates a workspace, connects a
-// WhatsApp sender on their own Twilio account (the fake), invites a teammate who signs up from the link in a second
-// browser; a customer writes and both see it live; then the teammate is removed and their screen says so at once.
+// WhatsApp sender on their own Twilio account (the fake), invites a teammate, who opens the mailed invitation in a
+// second browser, chooses a password and accepts; a customer writes and both see it live; then the teammate is removed and their screen says so at once.
 import { randomInt } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FakeAccount } from '../../tools/twilio-fake/types.ts';
+import { linksOf, mailsTo } from '../../standin/test/helpers/mail.ts';
 import { randomNumber } from '../helpers/app.ts';
 import { launchChromium, screenshot, startStack, type Stack } from './stack.ts';
 import * as screen from './screen.ts';
@@ -89,12 +90,23 @@ describe('from sign-up to a team inbox', () => {
     expect(link).toMatch(new RegExp(`^${stack.appUrl}/invite/[\\w-]{43}$`));
     await founder.page.getByRole('list', { name: 'Open invitations' }).getByText(teammateEmail).waitFor();
 
-    // the teammate opens it in another browser: sees what it is for, signs up, accepts
+    // Supabase Auth mailed the teammate an invitation: its link (the project's template) opens in another browser,
+    // signs them in with a click, they choose a password, see what the invitation is for, and accept
+    await invite.getByText(`Supabase Auth mailed an invitation to ${teammateEmail}`).waitFor();
+    const [mail] = await mailsTo(teammateEmail, stack.standin.url);
+    const mailed = linksOf(mail!).find((u) => u.pathname === '/auth/confirm');
+    expect(mailed?.origin).toBe(stack.appUrl);
+    expect(new URL(mailed!.searchParams.get('next')!).toString()).toBe(link);
     const teammate = await page({ width: 390, height: 844 });
-    await teammate.page.goto(link);
+    await teammate.page.goto(mailed!.toString());
+    await teammate.page.getByText('You were invited to Switchboard').waitFor();
+    await teammate.page.getByRole('button', { name: 'Continue' }).click();
+    await teammate.page.waitForURL((u) => u.pathname === '/account/password');
+    await teammate.page.getByLabel(/^New password/).fill('a-long-password');
+    await teammate.page.getByLabel('The same again').fill('a-long-password');
+    await teammate.page.getByRole('button', { name: 'Save and continue' }).click();
+    await teammate.page.waitForURL((u) => u.pathname.startsWith('/invite/'));
     await teammate.page.getByText(`to join Fresh Foods as an agent`).waitFor();
-    await teammate.page.getByRole('link', { name: 'Create an account' }).click();
-    await signUp(teammate.page, teammateEmail);
     await teammate.page.getByRole('form', { name: 'Accept the invitation' }).getByLabel(/^Your name/).fill('Theo');
     await teammate.page.getByRole('button', { name: 'Accept and open the inbox' }).click();
     await teammate.page.waitForURL((u) => u.pathname === `/w/${workspaceId}/inbox`);

@@ -15,7 +15,7 @@ export interface StandinProcess {
  * A stand-in in a child process, on PGlite in a folder of its own (data kept across restarts): for tests that
  * run in a browser-like environment (jsdom replaces the globals the stand-in's HTTP layer relies on) and restart it.
  */
-export async function startStandinProcess(options: { seed?: boolean; log?: boolean; /** the stand-in's --db instead of a PGlite folder (a PostgreSQL URL, or memory) */ db?: string } = {}): Promise<StandinProcess> {
+export async function startStandinProcess(options: { seed?: boolean; log?: boolean; /** the stand-in's --db instead of a PGlite folder (a PostgreSQL URL, or memory) */ db?: string; /** GoTrue's site_url: where mailed links lead (the app under test) */ siteUrl?: string } = {}): Promise<StandinProcess> {
   const { spawn } = await import('node:child_process');
   const fs = await import('node:fs');
   const port = await freePort();
@@ -26,7 +26,7 @@ export async function startStandinProcess(options: { seed?: boolean; log?: boole
   const killOnExit = () => child?.kill('SIGKILL');
   process.once('exit', killOnExit);
   const boot = async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'standin/src/main.ts', '--port', String(port), '--db', options.db ?? dir, ...(options.seed ? [] : ['--no-seed']), '--log', options.log ? 'debug' : 'silent'], { cwd: ROOT, stdio: options.log ? 'inherit' : 'ignore' });
+    child = spawn(process.execPath, ['--import', 'tsx', 'standin/src/main.ts', '--port', String(port), '--db', options.db ?? dir, ...(options.seed ? [] : ['--no-seed']), ...(options.siteUrl ? ['--site-url', options.siteUrl] : []), '--log', options.log ? 'debug' : 'silent'], { cwd: ROOT, stdio: options.log ? 'inherit' : 'ignore' });
     const deadline = Date.now() + 120_000;
     for (;;) {
       try {

@@ -33,10 +33,13 @@ export interface ActionRule {
 export const ACTIONS: Record<string, ActionRule> = {
   'lib/actions/auth.ts#signIn': { description: 'anyone with valid credentials; redirects only to a same-origin path' },
   'lib/actions/auth.ts#signOut': { description: 'ends the caller\u2019s own session only, then /login' },
+  'lib/actions/auth.ts#confirmLink': { description: 'whoever holds a mailed one-time token (Auth verifies it, once): that account\u2019s session; redirects only into this app' },
+  'lib/actions/auth.ts#requestPasswordReset': { description: 'anyone: Auth mails a reset link to the address if it has an account; the answer is the same either way' },
+  'lib/actions/auth.ts#setPassword': { description: 'the signed-in user, for their own account only (Auth\u2019s updateUser with their session)' },
   'lib/actions/workspace.ts#signUp': { description: 'anyone: a new account (Auth decides on confirmation); redirects only to a same-origin path' },
   'lib/actions/workspace.ts#createWorkspace': { description: 'any signed-in user: a workspace they own (rate-limited in the database)' },
   'lib/actions/workspace.ts#renameWorkspace': { description: 'admins of that workspace (RLS on distributors); others change no row' },
-  'lib/actions/workspace.ts#inviteMember': { description: 'admins of that workspace (create_invitation checks the role)' },
+  'lib/actions/workspace.ts#inviteMember': { description: 'admins of that workspace (create_invitation checks the role); only then is the invitation mailed, by Supabase Auth' },
   'lib/actions/workspace.ts#revokeInvitation': { description: 'admins of the invitation\u2019s workspace; to others it does not exist' },
   'lib/actions/workspace.ts#acceptInvitation': { description: 'the signed-in user whose address was invited, once, before it expires' },
   'lib/actions/workspace.ts#changeMemberRole': { description: 'admins; never the owner\u2019s role' },
@@ -67,6 +70,10 @@ export const PAGES: Record<string, PageRule> = {
   '/signup': { url: () => '/signup', expect: { anon: 'ok', memberA: 'to-inbox', memberB: 'to-inbox', outsider: 'to-inbox' } },
   // an invitation link says what it is for to whoever holds it; an unknown token says nothing
   '/invite/[token]': { url: () => `/invite/${'x'.repeat(43)}`, expect: { anon: 'ok', memberA: 'ok', memberB: 'ok', outsider: 'ok' } },
+  // where mailed links lead: a button that spends the token, for anyone holding the link
+  '/auth/confirm': { url: () => `/auth/confirm?token_hash=${'f'.repeat(56)}&type=invite&next=%2Finbox`, expect: { anon: 'ok', memberA: 'ok', memberB: 'ok', outsider: 'ok' } },
+  '/reset-password': { url: () => '/reset-password', expect: { anon: 'ok', memberA: 'ok', memberB: 'ok', outsider: 'ok' } },
+  '/account/password': { url: () => '/account/password', expect: { anon: 'login', memberA: 'ok', memberB: 'ok', outsider: 'ok' } },
   '/inbox': { url: () => '/inbox', expect: { anon: 'login', memberA: 'to-workspace', memberB: 'to-workspace', outsider: 'no-team' } },
   // an older deep link: into the conversation's own workspace for its members, the caller's own (where it is not) for others
   '/inbox/[conversationId]': { url: (a) => `/inbox/${a.conversation}`, expect: { anon: 'login', memberA: 'to-workspace', memberB: 'to-workspace', outsider: 'to-inbox' } },

@@ -14,6 +14,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <p className="muted">Sign in to your team inbox.</p>
         <LoginForm next={safeNextPath(next)} />
         <p className="small">
+          <Link href="/reset-password">Forgot your password?</Link>
+        </p>
+        <p className="small">
           New here? <Link href={`/signup?next=${encodeURIComponent(safeNextPath(next))}`}>Create an account</Link>
         </p>
       </section>

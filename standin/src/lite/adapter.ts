@@ -13,7 +13,9 @@
  *   every expected DB error logged with a stack              → quietExpectedDbErrors()
  *   SQLSTATEs lite has no rule for answer 500 "SUP"          → installPostgrestStatuses() (23514, P0001, 53*, …)
  *   ~14 sequential round trips per request on PostgreSQL     → drivers.ts installPipelining()
- *   no /auth/v1/admin/*                                      → admin-api.ts, in front of lite
+ *   no /auth/v1/admin/*, no /auth/v1/invite                  → admin-api.ts, in front of lite
+ *   mail links to site_url/auth/v1/verify, no redirect_to    → mailer.ts (app._mailer), outbox at /mail (mail-api.ts)
+ *   no verify types `invite` and `email`                     → auth-guard.ts maps them to lite's
  *   auth.email(), usage on schema auth, platform objects     → db/bootstrap.sql
  */
 import { App } from '@supabase/lite';
@@ -23,10 +25,13 @@ import { verifyHS256 } from '../jwt.ts';
 import { dbError, postgrestStatus } from '../rest/postgrest-errors.ts';
 import { LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from '../keys.ts';
 import { installPipelining, installSessionLock } from './drivers.ts';
+import type { Mailer } from './mailer.ts';
 
 export interface LiteOptions {
   siteUrl: string;
   jwtExpiry: number;
+  /** Replaces lite's mailer (mailer.ts says why). */
+  mailer: Mailer;
 }
 
 /** The parts of lite's connection the adapter touches (some are private in lite's typings). */
@@ -72,6 +77,9 @@ export async function createLiteApp(db: Database, options: LiteOptions): Promise
   } as never);
   await app.init();
   await app.ensureSystemSchema();
+  // lite builds its auth service per request from `app._mailer ?? new <its mailer>(…)`
+  assertInternal('_mailer' in app, 'app._mailer (the mailer lite\'s auth service uses)');
+  (app as unknown as { _mailer: Mailer })._mailer = options.mailer;
   return app;
 }
 

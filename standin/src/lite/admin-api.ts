@@ -10,22 +10,26 @@ import { bearerToken } from '../http.ts';
 import { verifyHS256 } from '../jwt.ts';
 import { LOCAL_JWT_SECRET, LOCAL_SECRET_KEY } from '../keys.ts';
 import { dbError } from '../rest/postgrest-errors.ts';
-import { BadRequest, createUser, deleteUser, getUser, listUsers, updateUser, UUID, type Fetch, type UserAttributes } from './admin-users.ts';
+import { BadRequest, createUser, deleteUser, getUser, inviteUser, listUsers, updateUser, UUID, type Fetch, type InviteMailer, type UserAttributes } from './admin-users.ts';
 import { readGoParams } from './auth-guard.ts';
 import { authError } from './auth-responses.ts';
-import { ADMIN_USER, ADMIN_USER_DELETE, type GoParams } from './go-params.ts';
+import { ADMIN_USER, ADMIN_USER_DELETE, INVITE, type GoParams } from './go-params.ts';
 
 export function isAdminPath(pathname: string): boolean {
-  return pathname === '/auth/v1/admin/users' || pathname.startsWith('/auth/v1/admin/users/');
+  return pathname === '/auth/v1/admin/users' || pathname.startsWith('/auth/v1/admin/users/') || pathname === '/auth/v1/invite';
 }
 
-/** Answers an `/auth/v1/admin/users…` request. `liteFetch` is lite's own handler, for the user JSON. */
-export async function handleAdminRequest(request: Request, db: Database, liteFetch: Fetch): Promise<Response> {
+/** Answers an `/auth/v1/admin/users…` or `/auth/v1/invite` request. `liteFetch` is lite's own handler, for the user JSON. */
+export async function handleAdminRequest(request: Request, db: Database, liteFetch: Fetch, mailer: InviteMailer): Promise<Response> {
   const denied = await authorize(request);
   if (denied) return denied;
   const url = new URL(request.url);
   const id = url.pathname.slice('/auth/v1/admin/users/'.length) || null;
   try {
+    if (url.pathname === '/auth/v1/invite') {
+      if (request.method !== 'POST') return authError(405, 'method_not_allowed', `${request.method} is not supported here`);
+      return await withBody(request, INVITE, (attrs) => inviteUser(attrs, url.searchParams.get('redirect_to'), db, mailer, liteFetch));
+    }
     if (!id) {
       if (request.method === 'GET') return await listUsers(url, db, liteFetch);
       if (request.method === 'POST') return await withBody(request, ADMIN_USER, (attrs) => createUser(attrs, db, liteFetch));

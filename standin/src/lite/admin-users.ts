@@ -2,6 +2,7 @@
  * The admin API's user operations (admin-api.ts routes and authorises them): rows written straight into lite's
  * `auth.users` / `auth.identities`, answered with lite's own user JSON.
  */
+import { createHash, randomInt } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { signJwt } from '../jwt.ts';
 import { LOCAL_JWT_SECRET, LOCAL_SECRET_KEY } from '../keys.ts';
@@ -65,6 +66,68 @@ export async function createUser(attrs: UserAttributes, db: Database, liteFetch:
     return rows;
   });
   return userResponse(user!.id, liteFetch);
+}
+
+/** What `inviteUser` needs of the mailer (mailer.ts). */
+export interface InviteMailer {
+  sendInvite(to: string, tokenHash: string, otp: string, meta: { redirectTo?: string; data?: unknown }): Promise<void>;
+}
+
+/**
+ * GoTrue's `POST /invite` (supabase-js `auth.admin.inviteUserByEmail`): an account for the address with no
+ * password, unconfirmed, `invited_at` set, and the invitation mail with a one-time token (`type=invite`). An
+ * address that already has a confirmed account is 422 `email_exists`; one invited before and not yet confirmed
+ * is invited again (a fresh token; the old one stops working).
+ */
+export async function inviteUser(attrs: UserAttributes, redirectTo: string | null, db: Database, mailer: InviteMailer, liteFetch: Fetch): Promise<Response> {
+  const email = typeof attrs.email === 'string' ? attrs.email.trim().toLowerCase() : undefined;
+  if (!email) return authError(400, 'validation_failed', 'An email address is required');
+  if (!EMAIL.test(email)) return authError(400, 'validation_failed', 'Unable to validate email address: invalid format');
+  const data = objectOr((attrs as { data?: unknown }).data, 'data');
+  // GoTrue: crypto.GenerateOtp, then GenerateTokenHash = hex(sha224(email + otp))
+  const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const tokenHash = createHash('sha224').update(email + otp).digest('hex');
+  const outcome = await db.transaction(async (q) => {
+    const existing = await q<{ id: string; confirmed: boolean }>(
+      'select id, email_confirmed_at is not null as confirmed from auth.users where lower(email) = $1 for update',
+      [email],
+    );
+    if (existing[0]?.confirmed) return 'exists' as const;
+    if (existing[0]) {
+      await q(
+        `update auth.users set confirmation_token = $2, confirmation_sent_at = now(), invited_at = now(),
+           raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || $3::text::jsonb, updated_at = now()
+         where id = $1`,
+        [existing[0].id, tokenHash, JSON.stringify(data)],
+      );
+      return existing[0].id;
+    }
+    const rows = await q<{ id: string }>(
+      `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, invited_at,
+         confirmation_token, confirmation_sent_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+         recovery_token, email_change_token_new, email_change, is_sso_user, is_anonymous)
+       values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', $1, '', now(),
+         $2, now(), jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email')), $3::text::jsonb, now(), now(),
+         '', '', '', false, false)
+       returning id`,
+      [email, tokenHash, JSON.stringify(data)],
+    );
+    const id = rows[0]!.id;
+    await q(
+      `insert into auth.identities (id, provider, provider_id, user_id, identity_data, created_at, updated_at)
+       values (gen_random_uuid(), 'email', $1::text, $1::text::uuid,
+         jsonb_build_object('sub', $1::text, 'email', $2::text, 'email_verified', false, 'phone_verified', false), now(), now())`,
+      [id, email],
+    );
+    return id;
+  });
+  if (outcome === 'exists') return authError(422, 'email_exists', 'A user with this email address has already been registered');
+  await mailer.sendInvite(email, tokenHash, otp, { redirectTo: redirectTo ?? undefined, data });
+  const user = await fetchUser(outcome, liteFetch);
+  if (!user) return authError(404, 'user_not_found', 'User not found');
+  // lite's user JSON has no invited_at; GoTrue's does
+  const [row] = await db.query<{ invited_at: string }>(`select to_char(invited_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as invited_at from auth.users where id = $1`, [outcome]);
+  return authJson(200, { ...user, invited_at: row?.invited_at });
 }
 
 export async function listUsers(url: URL, db: Database, liteFetch: Fetch): Promise<Response> {

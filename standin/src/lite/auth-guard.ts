@@ -75,7 +75,12 @@ export async function checkAuthRequest(request: Request): Promise<Request | Resp
     if (refusal === 'lite-refuses') return request;
     if (refusal) return refusal;
   }
-  if (request.method === 'GET' || request.method === 'HEAD') return request;
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    const liteType = path === '/verify' ? LITE_VERIFY_TYPE[url.searchParams.get('type') ?? ''] : undefined;
+    if (!liteType) return request;
+    url.searchParams.set('type', liteType);
+    return new Request(url, { method: request.method, headers: request.headers, signal: request.signal });
+  }
   const route = routeOf(request, path, url);
   if (route.kind === 'refuse') return route.response;
   if (route.kind === 'ignore-body') {
@@ -94,6 +99,10 @@ export async function checkAuthRequest(request: Request): Promise<Request | Resp
   if (decoded.kind === 'error') return gotrueError(request, 400, 'bad_json', `Could not parse request body as JSON: ${decoded.message}`);
   const refused = refuseUnstorable(request, decoded.value, route.params);
   if (refused) return refused;
+  if (route.params === VERIFY) {
+    const liteType = LITE_VERIFY_TYPE[String(decoded.value.type ?? '')];
+    if (liteType) decoded.value.type = liteType;
+  }
   return rebuild(request, JSON.stringify(decoded.value));
 }
 
@@ -111,6 +120,13 @@ export async function readGoParams(request: Request, p: GoParams, allowEmpty = f
   const message = decoded.kind === 'error' ? decoded.message : goSyntaxError(text);
   return gotrueError(request, 400, 'bad_json', `Could not parse request body as JSON: ${message}`);
 }
+
+/**
+ * Verification types GoTrue takes and lite does not, as the lite type that checks the same token: `invite`
+ * (the invitation mail's token, in `confirmation_token`) and `email` (GoTrue's one type for an emailed sign-up or
+ * magic-link token: confirmation or recovery token, which is what lite's `magiclink` looks at).
+ */
+const LITE_VERIFY_TYPE: Readonly<Record<string, string>> = { invite: 'signup', email: 'magiclink' };
 
 /** GoTrue's validateEmail limit (bytes). */
 const MAX_EMAIL_BYTES = 255;

@@ -33,6 +33,7 @@ export const ADMIN_USER = params('AdminUserParams', {
   id: 'string', aud: 'string', role: 'string', email: 'string', phone: 'string', password: 'string', password_hash: 'string',
   email_confirm: 'bool', phone_confirm: 'bool', user_metadata: 'map', app_metadata: 'map', ban_duration: 'string',
 });
+export const INVITE = params('InviteParams', { email: 'string', data: 'map' });
 export const ADMIN_USER_DELETE = params('adminUserDeleteParams', { should_soft_delete: 'bool' });
 
 export type Decoded =

@@ -17,6 +17,8 @@ export interface BootOptions {
   projectDir?: string;
   /** Migration folders applied after the project's, for test-only objects. */
   extraMigrationDirs?: string[];
+  /** Auth redirects allowed besides the project's config.toml (the app under test's public URL). */
+  redirectUrls?: string[];
 }
 
 /** One stand-in per test run and backend, shared by every test file; tests isolate themselves by data. */
@@ -26,6 +28,7 @@ export async function bootStandin(project: TestProject, db: DatabaseTarget, back
     db,
     projectDir: options.projectDir ?? CONTRACT_PROJECT,
     extraMigrationDirs: options.extraMigrationDirs ?? [],
+    redirectUrls: options.redirectUrls ?? [],
     seed: true,
     log: process.env.STANDIN_LOG === 'debug' ? 'debug' : 'silent',
   });
