@@ -61,6 +61,28 @@ describe('live', () => {
   });
 });
 
+describe('the status says what can arrive', () => {
+  test('offline as soon as the browser is, though the channel still looks joined; catches up when it is back', async () => {
+    const d = await createTestDistributor('Offline Co');
+    clients.push(d.member.client);
+    const supabase = d.member.client as unknown as BrowserClient;
+    const { result } = renderHook(() => useRealtimeInbox({ supabase, distributorId: d.id, userId: d.member.id }));
+    await waitFor(() => expect(result.current.status).toBe('live'), { timeout: 15_000 });
+    const onLine = Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine');
+    try {
+      Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+      act(() => void window.dispatchEvent(new Event('offline')));
+      expect(result.current.status).toBe('offline');
+      expect(supabase.getChannels().some((c) => c.topic.startsWith(`realtime:inbox:${d.id}`) && c.state === 'joined')).toBe(true);
+    } finally {
+      delete (navigator as { onLine?: boolean }).onLine;
+      if (onLine) Object.defineProperty(Navigator.prototype, 'onLine', onLine);
+    }
+    act(() => void window.dispatchEvent(new Event('online')));
+    await waitFor(() => expect(result.current.status).toBe('live'));
+  });
+});
+
 describe('gaps', () => {
   let own: StandinProcess | undefined;
   afterAll(async () => {

@@ -61,6 +61,8 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
   const [rejoin] = useState(() => new Backoff());
   const [generation, setGeneration] = useState(0);
   const [subscribed, setSubscribed] = useState(false);
+  /** The socket answered its last heartbeat (or a join, which proves as much). */
+  const [socketHealthy, setSocketHealthy] = useState(true);
   const [everSubscribed, setEverSubscribed] = useState(false);
   const [downSince, setDownSince] = useState<number | null>(() => Date.now());
   const [now, setNow] = useState(() => Date.now());
@@ -99,6 +101,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
           diagnostics.channel(status, error?.message);
           if (status === 'SUBSCRIBED') {
             rejoin.reset();
+            setSocketHealthy(true);
             setSubscribed(true);
             setEverSubscribed(true);
             setDownSince(null);
@@ -118,6 +121,15 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
     };
   }, [supabase, distributorId, userId, instance, generation, rejoin, catchUp, fetchContacts, diagnostics]);
 
+  // ── the socket's own heartbeat: a channel looks joined until realtime-js notices the socket is dead ──────
+  useEffect(() => {
+    supabase.realtime.onHeartbeat((beat) => {
+      if (beat === 'ok') setSocketHealthy(true);
+      else if (beat === 'timeout' || beat === 'error' || beat === 'disconnected') setSocketHealthy(false);
+    });
+    return () => supabase.realtime.onHeartbeat(() => {});
+  }, [supabase]);
+
   // ── coming back: visible tab, page restored from the back-forward cache, network back ───────────────
   const { online } = useResume((reason) => {
     void supabase.auth.getSession(); // refreshes the token if it is about to expire
@@ -126,7 +138,7 @@ export function useRealtimeInbox({ supabase, distributorId, userId, initial, gra
   });
 
   // ── status, and the clock that moves 'reconnecting' to 'polling' ────────────────────────────────────
-  const status: ConnectionStatus = connectionStatus({ subscribed, everSubscribed, downSince, online, now, graceMs });
+  const status: ConnectionStatus = connectionStatus({ subscribed, everSubscribed, downSince, online, socketHealthy, now, graceMs });
   useEffect(() => {
     // one tick at the end of the grace period, none after it
     if (subscribed || downSince === null || now >= downSince + graceMs) return;

@@ -16,6 +16,13 @@ test('live while subscribed; reconnecting after a drop, then polling; offline wi
   expect(connectionStatus({ ...base, online: false })).toBe('offline');
 });
 
+test('never live while the browser is offline or the socket misses its heartbeat, even if the channel looks subscribed', () => {
+  const joined = { ...base, subscribed: true, everSubscribed: true, downSince: null };
+  expect(connectionStatus({ ...joined, online: false })).toBe('offline');
+  expect(connectionStatus({ ...joined, socketHealthy: false })).toBe('reconnecting');
+  expect(connectionStatus({ ...joined, socketHealthy: true })).toBe('live');
+});
+
 test('jitter stays within ±20%', () => {
   expect(jittered(5000, () => 0)).toBe(4000);
   expect(jittered(5000, () => 1)).toBe(6000);

@@ -10,6 +10,14 @@ import { Mutex } from './mutex.ts';
 import { pgliteParsers, postgresTypes } from './values.ts';
 
 export type Row = Record<string, unknown>;
+
+/** What a LISTEN's owner hears of its session (PostgreSQL). */
+export interface ListenSession {
+  /** The session is lost; notifications from now until `back` may be missing. */
+  lost?: () => void;
+  /** The session listens again; a notification it delivers after this call came from the new session. */
+  back?: () => void;
+}
 export type Query = <T extends Row = Row>(text: string, params?: readonly unknown[]) => Promise<T[]>;
 
 /** The search path Supabase gives API requests and migrations. */
@@ -37,8 +45,14 @@ export interface Database {
    * and returns each statement's rows. Values must be inlined as literals: there are no parameters.
    */
   simpleQuery(script: string): Promise<Row[][]>;
-  /** LISTEN on a channel; resolves to an unlisten function. Notifications arrive after commit, in commit order. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * LISTEN on a channel; resolves to an unlisten function. Notifications arrive after commit, in commit order.
+   * On PostgreSQL the session can be lost (the server restarted, the backend terminated): it is re-established
+   * with backoff for as long as it takes: `session.lost` runs as soon as the loss is seen, `session.back` once
+   * it listens again (whatever was notified in between is gone). (PGlite runs in this process: its session
+   * cannot be lost.)
+   */
+  listen(channel: string, onPayload: (payload: string) => void, session?: ListenSession): Promise<() => Promise<void>>;
   /** Serialises `fn` with every other use of the session (a no-op wrapper on PostgreSQL). */
   withLock<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -113,14 +127,78 @@ async function openPostgres(url: string): Promise<Database> {
       // postgres.js answers one statement with its rows, several with one row list per statement
       return Array.isArray(result[0]) || result.length === 0 ? (result as Row[][]) : [result as Row[]];
     },
-    listen: async (channel, onPayload) => {
-      const { unlisten } = await sql.listen(channel, onPayload);
-      return unlisten;
-    },
+    listen: (channel, onPayload, session) => listenDurably(url, options, channel, onPayload, session ?? {}),
     withLock: (fn) => fn(),
     close: async () => {
       await keepingExitCode(() => Promise.all([sql.end({ timeout: 2 }), connection.close()]));
     },
+  };
+}
+
+/**
+ * A LISTEN session of its own that comes back after it is lost. postgres.js's own `sql.listen` re-listens once when
+ * its connection closes and gives up silently if that attempt fails (the server still starting after a restart):
+ * the feed then hears nothing, ever again. Here a lost session is re-established with backoff (100 ms doubling to
+ * 2 s) until it listens or `unlisten` is called. `lost` runs before the new session can deliver anything, so its
+ * owner can hold back what the new session delivers until it has read what the old one missed.
+ */
+async function listenDurably(
+  url: string,
+  options: object,
+  channel: string,
+  onPayload: (payload: string) => void,
+  session: ListenSession,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let current: postgres.Sql | null = null;
+  const open = async (): Promise<void> => {
+    const conn = postgres(url, {
+      ...options,
+      max: 1,
+      idle_timeout: null,
+      max_lifetime: null,
+      fetch_types: false,
+      connect_timeout: 5,
+      onnotify: (name: string, payload: string) => {
+        if (name === channel) onPayload(payload);
+      },
+      onclose: () => {
+        if (stopped || current !== conn) return;
+        current = null;
+        session.lost?.();
+        void conn.end({ timeout: 0 }).catch(() => {});
+        void reopen();
+      },
+    } as never);
+    try {
+      await conn.unsafe(`listen "${channel.replace(/"/g, '""')}"`);
+    } catch (error) {
+      await conn.end({ timeout: 0 }).catch(() => {});
+      throw error;
+    }
+    if (stopped) {
+      await conn.end({ timeout: 0 }).catch(() => {});
+      return;
+    }
+    current = conn;
+  };
+  const reopen = async (): Promise<void> => {
+    for (let delay = 100; !stopped; delay = Math.min(delay * 2, 2000)) {
+      try {
+        await open();
+        if (!stopped) session.back?.();
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    const conn = current;
+    current = null;
+    await conn?.end({ timeout: 1 }).catch(() => {});
   };
 }
 

@@ -7,28 +7,50 @@
 create schema if not exists standin_realtime;
 revoke all on schema standin_realtime from public;
 
--- Changes whose JSON does not fit in a NOTIFY payload (8000 bytes) wait here for the listener.
+-- Changes whose JSON does not fit in a NOTIFY payload (8000 bytes) wait here for the listener (PGlite).
 create table if not exists standin_realtime.overflow (
   id bigint generated always as identity primary key,
   payload text not null
 );
 revoke all on standin_realtime.overflow from public;
 
+-- The change log (PostgreSQL): every captured change, kept for a while, so that a feed whose LISTEN session was
+-- lost (a restart, a terminated backend) reads what it missed in order (change-feed.ts). A NOTIFY carries the
+-- change with its log id, or only the id when the change is too large for a NOTIFY.
+create table if not exists standin_realtime.changes (
+  id bigint generated always as identity primary key,
+  ts bigint not null,
+  payload text not null
+);
+create index if not exists changes_ts on standin_realtime.changes (ts);
+revoke all on standin_realtime.changes from public;
+
 create or replace function standin_realtime.capture() returns trigger
 language plpgsql security definer set search_path = '' as $$
 declare
   body text;
+  ts_ms bigint := floor(extract(epoch from clock_timestamp()) * 1000);
+  log_id bigint;
   overflow_id bigint;
 begin
   body := json_build_object(
     'schema', tg_table_schema,
     'table', tg_table_name,
     'type', tg_op,
-    'ts', floor(extract(epoch from clock_timestamp()) * 1000),
+    'ts', ts_ms,
     'record', case when tg_op <> 'DELETE' then to_jsonb(new) end,
     'old_record', case when tg_op <> 'INSERT' then to_jsonb(old) end
   )::text;
-  if octet_length(body) <= 7900 then
+  -- change-log: begin
+  insert into standin_realtime.changes (ts, payload) values (ts_ms, body) returning id into log_id;
+  -- change-log: end
+  if log_id is not null then
+    if octet_length(body) <= 7880 then
+      perform pg_notify('standin_realtime', '{"id":' || log_id || ',' || substr(body, 2));
+    else
+      perform pg_notify('standin_realtime', json_build_object('log', log_id)::text);
+    end if;
+  elsif octet_length(body) <= 7900 then
     perform pg_notify('standin_realtime', body);
   else
     insert into standin_realtime.overflow (payload) values (body) returning id into overflow_id;

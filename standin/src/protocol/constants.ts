@@ -3,6 +3,7 @@ export const PHX_JOIN = 'phx_join';
 export const PHX_LEAVE = 'phx_leave';
 export const PHX_REPLY = 'phx_reply';
 export const PHX_CLOSE = 'phx_close';
+export const PHX_ERROR = 'phx_error';
 export const HEARTBEAT = 'heartbeat';
 export const ACCESS_TOKEN = 'access_token';
 export const BROADCAST = 'broadcast';

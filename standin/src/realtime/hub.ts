@@ -3,6 +3,8 @@ import type { KeyRing } from './auth.ts';
 import { Groups } from './broadcast.ts';
 import type { Channel } from './channel.ts';
 import { PostgresChanges } from './postgres-changes.ts';
+import type { FeedDurability } from './change-feed.ts';
+import { PHX_ERROR } from '../protocol/constants.ts';
 import { Presence } from './presence.ts';
 
 export interface RealtimeOptions {
@@ -12,6 +14,8 @@ export interface RealtimeOptions {
   /** Delay before a join error reply (the real server waits 5 s; 0 answers at once). */
   joinErrorDelayMs: number;
   log: (message: string, error?: unknown) => void;
+  /** The change feed's guard against lost changes (tests shorten its times). */
+  durability?: FeedDurability;
 }
 
 /** State shared by every socket of one realtime server. */
@@ -25,7 +29,22 @@ export class Hub {
     readonly keys: KeyRing,
     readonly options: RealtimeOptions,
   ) {
-    this.pg = new PostgresChanges(db, options.log);
+    this.pg = new PostgresChanges(db, options.log, (channels, reason) => this.#rejoin(channels, reason), options.durability);
+  }
+
+  /**
+   * Makes each channel rejoin, as the real server does when a channel process fails: `phx_error` (realtime-js
+   * answers it with CHANNEL_ERROR and rejoins after its backoff; the app catches up on the rejoin), and nothing more
+   * is delivered on this join.
+   */
+  #rejoin(channels: Channel[], reason: string): void {
+    if (channels.length === 0) return;
+    this.options.log(`postgres_changes: ${reason}; ${channels.length} channel(s) told to rejoin`);
+    for (const channel of channels) {
+      if (channel.closed) continue;
+      channel.socket.send({ join_ref: channel.joinRef, ref: channel.joinRef, topic: channel.topic, event: PHX_ERROR, payload: {} });
+      this.release(channel);
+    }
   }
 
   /** Everything a channel holds on to goes when it closes: fan-out membership, presence, subscriptions, timers. */

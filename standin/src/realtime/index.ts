@@ -19,6 +19,8 @@ import { RealtimeSocket } from './socket.ts';
 export type { Transport } from './channel.ts';
 
 const REALTIME_SQL = renderActAs(fs.readFileSync(fileURLToPath(new NodeURL('../db/realtime.sql', import.meta.url)), 'utf8'), 2);
+/** PGlite runs in this process and never loses its session: its capture keeps no change log (one write less per change). */
+const withoutChangeLog = (sql: string) => sql.replace(/^\s*-- change-log: begin[\s\S]*?-- change-log: end\n/m, '');
 
 export type ConnectResult =
   | { ok: true; vsn: Vsn; apikey: string; open(transport: Transport): { onMessage(data: Buffer | string, isBinary: boolean): void; onClose(): void } }
@@ -28,16 +30,17 @@ export interface Realtime {
   /** Checks an upgrade request (`apikey`, `vsn`) before the WebSocket handshake completes. */
   connect(url: URL, headers: Record<string, string | string[] | undefined>): Promise<ConnectResult>;
   handleApi(request: Request): Promise<Response>;
-  stats(): { sockets: number; groups: number; subscriptions: number; deliveries: number; rlsChecks: number };
+  stats(): { sockets: number; groups: number; subscriptions: number; deliveries: number; rlsChecks: number; feed: { relistens: number; recovered: number; gaps: number } };
   close(): Promise<void>;
 }
 
 export async function createRealtime(db: Database, keys: KeyRing, options: Partial<RealtimeOptions> = {}): Promise<Realtime> {
-  await db.execScript(REALTIME_SQL);
+  await db.execScript(db.kind === 'postgres' ? REALTIME_SQL : withoutChangeLog(REALTIME_SQL));
   const hub = new Hub(db, keys, {
     presenceCallsPerWindow: options.presenceCallsPerWindow ?? LIMITS.presenceCallsPerWindow,
     presenceWindowMs: options.presenceWindowMs ?? LIMITS.presenceWindowMs,
     joinErrorDelayMs: options.joinErrorDelayMs ?? 0,
+    durability: options.durability,
     log: options.log ?? ((message, error) => console.error(`[standin] ${message}`, error ?? '')),
   });
   await hub.pg.start();
@@ -71,7 +74,7 @@ export async function createRealtime(db: Database, keys: KeyRing, options: Parti
       };
     },
     handleApi: (request) => handleRealtimeApi(request, hub),
-    stats: () => ({ sockets: sockets.size, groups: hub.groups.size, subscriptions: hub.pg.subscriptionCount, deliveries: hub.pg.delivered, rlsChecks: hub.pg.rlsChecks }),
+    stats: () => ({ sockets: sockets.size, groups: hub.groups.size, subscriptions: hub.pg.subscriptionCount, deliveries: hub.pg.delivered, rlsChecks: hub.pg.rlsChecks, feed: hub.pg.durabilityStats }),
     async close() {
       for (const socket of [...sockets]) socket.close(1001, 'server shutting down');
       sockets.clear();

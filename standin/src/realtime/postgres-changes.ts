@@ -21,7 +21,7 @@
  */
 import type { Database } from '../db/database.ts';
 import { Catalog } from './catalog.ts';
-import { ChangeFeed, type FeedStats } from './change-feed.ts';
+import { ChangeFeed, type FeedDurability, type FeedStats } from './change-feed.ts';
 import type { Channel } from './channel.ts';
 import { Subscriptions, type SubscribeResult } from './subscriptions.ts';
 
@@ -33,12 +33,16 @@ export class PostgresChanges {
   readonly catalog: Catalog;
   readonly #subscriptions: Subscriptions;
   readonly #feed: ChangeFeed;
-  readonly #stats: FeedStats = { delivered: 0, rlsChecks: 0 };
+  readonly #stats: FeedStats = { delivered: 0, rlsChecks: 0, relistens: 0, recovered: 0, gaps: 0 };
 
-  constructor(db: Database, log: (msg: string, err?: unknown) => void) {
+  /**
+   * `onGap(channels, reason)`: changes these channels subscribed to may be lost (change-feed.ts); the hub makes
+   * each of them rejoin.
+   */
+  constructor(db: Database, log: (msg: string, err?: unknown) => void, onGap: (channels: Channel[], reason: string) => void = () => {}, durability?: FeedDurability) {
     this.catalog = new Catalog(db);
     this.#subscriptions = new Subscriptions(this.catalog);
-    this.#feed = new ChangeFeed(db, this.catalog, this.#subscriptions, this.#stats, log);
+    this.#feed = new ChangeFeed(db, this.catalog, this.#subscriptions, this.#stats, log, (reason) => onGap(this.#subscriptions.channels(), reason), durability);
   }
 
   /** Deliveries made (one per channel per change), for diagnostics and benchmarks. */
@@ -49,6 +53,12 @@ export class PostgresChanges {
   /** Statements run to check RLS for batches of changes (one per batch, for every subscriber at once). */
   get rlsChecks(): number {
     return this.#stats.rlsChecks;
+  }
+
+  /** The feed's guard against lost changes, in figures (change-feed.ts). */
+  get durabilityStats(): { relistens: number; recovered: number; gaps: number } {
+    const { relistens, recovered, gaps } = this.#stats;
+    return { relistens, recovered, gaps };
   }
 
   get subscriptionCount(): number {

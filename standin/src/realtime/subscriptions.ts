@@ -34,6 +34,11 @@ export class Subscriptions {
     return this.#byTable.get(key);
   }
 
+  /** The channels with at least one subscription. */
+  channels(): Channel[] {
+    return [...this.#byChannel.keys()];
+  }
+
   get count(): number {
     let n = 0;
     for (const subs of this.#byChannel.values()) n += subs.length;

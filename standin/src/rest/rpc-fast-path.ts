@@ -38,9 +38,11 @@ export class RpcFastPath {
   ) {}
 
   async start(): Promise<void> {
-    this.#unlisten = await this.db.listen('standin_ddl', () => {
+    const forget = () => {
       this.#functions = null;
-    });
+    };
+    // DDL notified while the session was lost is unknown: forget the signatures when it is back
+    this.#unlisten = await this.db.listen('standin_ddl', forget, { back: forget });
   }
 
   async stop(): Promise<void> {

@@ -15,6 +15,8 @@ export interface PostgresCluster {
   url: string;
   port: number;
   dataDir: string;
+  /** Stops the server (fast shutdown: open sessions are ended) and starts it again on the same port and data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,10 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     dataDir,
+    async restart() {
+      await as(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']);
+      await as(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-l', path.join(base, 'server.log'), '-w', '-t', '60', '-o', opts, 'start']);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
