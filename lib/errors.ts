@@ -31,3 +31,20 @@ export function toResponse(error: unknown): Response {
   console.error('[api] unexpected error:', error);
   return Response.json({ error: { code: 'internal_error', message: 'Something went wrong on our side. Please try again.' } }, { status: 500 });
 }
+
+/**
+ * A Twilio webhook's answer to an error. Twilio keeps no queue: a 4xx it never retries, a 5xx only with connection
+ * overrides (`#rp=5xx`) or once at the fallback URL. So what the caller got wrong keeps its 4xx, and anything else
+ * (the database or Supabase unreachable, a failed write) is a 503 with Retry-After, never a bare 500 and never a
+ * 200: the message is not stored, Twilio should try again, and reconciliation (lib/twilio/reconcile.ts) fetches
+ * it from Twilio's log if every try fails. `onUnstored` is told, to start that at once.
+ */
+export function webhookErrorResponse(error: unknown, onUnstored?: () => void): Response {
+  if (error instanceof AppError && error.expose && error.status < 500) return toResponse(error);
+  console.error('[twilio] webhook not stored, answered 503 so Twilio retries:', error);
+  onUnstored?.();
+  return Response.json(
+    { error: { code: 'temporarily_unavailable', message: 'The webhook could not be stored right now. Please retry.' } },
+    { status: 503, headers: { 'retry-after': '5' } },
+  );
+}

@@ -1,4 +1,4 @@
-import { AppError, toResponse } from '@/lib/errors';
+import { AppError, webhookErrorResponse } from '@/lib/errors';
 import { ingestInboundMessage } from '@/lib/data/inbound';
 import { parseInbound } from '@/lib/twilio/inbound-schema';
 import { readSignedWebhook } from '@/lib/twilio/signed-webhook';
@@ -20,6 +20,6 @@ export async function handleInboundMessage(request: Request): Promise<Response> 
     }
     return emptyTwiml();
   } catch (error) {
-    return toResponse(error);
+    return webhookErrorResponse(error);
   }
 }

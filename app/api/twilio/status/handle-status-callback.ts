@@ -1,4 +1,4 @@
-import { AppError, toResponse } from '@/lib/errors';
+import { AppError, webhookErrorResponse } from '@/lib/errors';
 import { applyStatusCallback } from '@/lib/data/status';
 import { readSignedWebhook } from '@/lib/twilio/signed-webhook';
 import { parseStatusCallback } from '@/lib/twilio/status-schema';
@@ -12,6 +12,6 @@ export async function handleStatusCallback(request: Request): Promise<Response> 
     await applyStatusCallback({ ...parsed.callback, sender_id: sender.senderId });
     return new Response(null, { status: 200 });
   } catch (error) {
-    return toResponse(error);
+    return webhookErrorResponse(error);
   }
 }
