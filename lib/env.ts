@@ -13,6 +13,8 @@ const schema = z.object({
   TWILIO_API_BASE_URL: optional(z.url()),
   /** Messages per second per sender number (Twilio's WhatsApp default is 10). */
   TWILIO_SEND_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(10),
+  /** The bearer a cron must send to POST /api/twilio/reconcile; unset, the route does not exist. */
+  RECONCILE_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
 });
 
 export type ServerEnv = PublicEnv & z.infer<typeof schema>;

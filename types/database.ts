@@ -430,6 +430,67 @@ export type Database = {
           },
         ]
       }
+      twilio_sweeps: {
+        Row: {
+          distributor_id: string
+          error: string | null
+          finished_at: string | null
+          id: number
+          listed_inbound: number
+          listed_outbound: number
+          reason: string
+          recovered_inbound: number
+          recovered_statuses: number
+          sender_id: string
+          since: string
+          started_at: string
+          through: string
+        }
+        Insert: {
+          distributor_id: string
+          error?: string | null
+          finished_at?: string | null
+          id?: never
+          listed_inbound?: number
+          listed_outbound?: number
+          reason: string
+          recovered_inbound?: number
+          recovered_statuses?: number
+          sender_id: string
+          since: string
+          started_at?: string
+          through: string
+        }
+        Update: {
+          distributor_id?: string
+          error?: string | null
+          finished_at?: string | null
+          id?: never
+          listed_inbound?: number
+          listed_outbound?: number
+          reason?: string
+          recovered_inbound?: number
+          recovered_statuses?: number
+          sender_id?: string
+          since?: string
+          started_at?: string
+          through?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "twilio_sweeps_distributor_id_fkey"
+            columns: ["distributor_id"]
+            referencedRelation: "distributors"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "twilio_sweeps_sender_id_distributor_id_fkey"
+            columns: ["sender_id", "distributor_id"]
+            referencedRelation: "whatsapp_senders"
+            referencedColumns: ["id", "distributor_id"]
+          },
+        ]
+      }
       whatsapp_senders: {
         Row: {
           account_sid: string | null

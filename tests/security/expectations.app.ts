@@ -24,6 +24,8 @@ export const ROUTES: Record<string, RouteRule> = {
   'POST /api/conversations/[id]/messages': { auth: 'member', expect: memberRoute(201) },
   'POST /api/twilio/inbound': { auth: 'twilio', expect: webhook },
   'POST /api/twilio/status': { auth: 'twilio', expect: webhook },
+  // a cron's route: it exists only where RECONCILE_SECRET is set, and then answers only that bearer
+  'POST /api/twilio/reconcile': { auth: 'public', expect: { anon: 404, memberA: 404, memberB: 404, outsider: 404, service: 404 } },
 };
 
 export interface ActionRule {

@@ -67,6 +67,8 @@ export const TABLES: Record<string, TableRule> = {
     readColumns: ['id', 'distributor_id', 'label', 'whatsapp_number', 'messaging_service_sid', 'account_sid', 'api_key_sid', 'checked_at', 'check_ok', 'check_message', 'templates_synced_at', 'templates_sync_error', 'created_at', 'updated_at'],
     memberUpdate: [],
   },
+  // members see how their workspace's senders were reconciled with Twilio's log; only the server records sweeps
+  twilio_sweeps: { target: (w) => ({ id: w.a.sweepId }), read: 'distributor', generated: ['id'], memberUpdate: [] },
   // admins read their workspace's invitations (never the token's hash) and change them only through the functions
   workspace_invitations: {
     target: (w) => ({ id: w.a.invitationId }),

@@ -31,6 +31,8 @@ export interface Tenant {
   senderId: string;
   /** An open invitation to the workspace (its owner, the member, made it). */
   invitationId: string;
+  /** A reconciliation sweep of its sender (written by the server). */
+  sweepId: number;
 }
 
 export interface World {
@@ -97,6 +99,10 @@ async function tenant(name: string): Promise<Tenant> {
   );
   await check('read cursor', d.member.client.rpc('mark_conversation_read', { p_conversation_id: conversationId }));
   const invitation = await check('invitation', d.member.client.rpc('create_invitation', { p_distributor_id: d.id, p_email: `invitee-${randomUUID()}@example.test`, p_role: 'agent' }));
+  const sweep = await check(
+    'sweep',
+    svc.from('twilio_sweeps').insert({ distributor_id: d.id, sender_id: d.senderId, reason: 'manual', since: new Date(Date.now() - 60_000).toISOString(), through: new Date().toISOString() }).select('id').single(),
+  );
   const token = (await d.member.client.auth.getSession()).data.session!.access_token;
   return {
     id: d.id,
@@ -115,6 +121,7 @@ async function tenant(name: string): Promise<Tenant> {
     statusEventId: (event as { id: number }).id,
     senderId: d.senderId,
     invitationId: (invitation as { invitation_id: string }[])[0]!.invitation_id,
+    sweepId: (sweep as { id: number }).id,
   };
 }
 

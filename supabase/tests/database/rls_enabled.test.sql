@@ -11,7 +11,7 @@ select is_empty(
 select set_eq(
   $$ select c.relname::text from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') and c.relname <> 'test_markers' $$,
   array['contacts', 'conversation_reads', 'conversations', 'distributor_members', 'distributors', 'message_status_events',
-        'message_templates', 'messages', 'whatsapp_senders', 'workspace_invitations'],
+        'message_templates', 'messages', 'twilio_sweeps', 'whatsapp_senders', 'workspace_invitations'],
   'the tables of public are the ones with an rls_<table>.test.sql here (a new table needs one)'
 );
 select is_empty(

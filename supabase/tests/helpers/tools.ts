@@ -68,7 +68,8 @@ export async function requireExtension(url: string, name: string): Promise<void>
 }
 
 /**
- * A Supabase project folder for the CLI, outside the repository: the app's config.toml and migrations (linked), so
+ * A Supabase project folder for the CLI, outside the repository: the app's config.toml, migrations and mail templates
+ * (linked; the CLI checks that every template config.toml names exists), so
  * what the CLI writes beside them (supabase/.temp) and in its home folder (~/.supabase) stays out of the repository
  * and the user's home. Remove it when done.
  */
@@ -79,6 +80,7 @@ export function cliWorkdir(migrationsDir = MIGRATIONS_DIR): { dir: string; remov
   fs.mkdirSync(path.join(dir, 'home'));
   fs.copyFileSync(path.join(ROOT, 'supabase/config.toml'), path.join(dir, 'supabase/config.toml'));
   fs.symlinkSync(migrationsDir, path.join(dir, 'supabase/migrations'));
+  fs.symlinkSync(path.join(ROOT, 'supabase/templates'), path.join(dir, 'supabase/templates'));
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -1,4 +1,5 @@
 import { AppError, webhookErrorResponse } from '@/lib/errors';
+import { requestReconciliation } from '@/lib/twilio/reconcile-schedule';
 import { ingestInboundMessage } from '@/lib/data/inbound';
 import { parseInbound } from '@/lib/twilio/inbound-schema';
 import { readSignedWebhook } from '@/lib/twilio/signed-webhook';
@@ -20,6 +21,7 @@ export async function handleInboundMessage(request: Request): Promise<Response> 
     }
     return emptyTwiml();
   } catch (error) {
-    return webhookErrorResponse(error);
+    // not stored: Twilio may not retry for long, so fetch it from Twilio's log soon (lib/twilio/reconcile.ts)
+    return webhookErrorResponse(error, () => requestReconciliation());
   }
 }

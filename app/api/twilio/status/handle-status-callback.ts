@@ -1,4 +1,5 @@
 import { AppError, webhookErrorResponse } from '@/lib/errors';
+import { requestReconciliation } from '@/lib/twilio/reconcile-schedule';
 import { applyStatusCallback } from '@/lib/data/status';
 import { readSignedWebhook } from '@/lib/twilio/signed-webhook';
 import { parseStatusCallback } from '@/lib/twilio/status-schema';
@@ -12,6 +13,7 @@ export async function handleStatusCallback(request: Request): Promise<Response> 
     await applyStatusCallback({ ...parsed.callback, sender_id: sender.senderId });
     return new Response(null, { status: 200 });
   } catch (error) {
-    return webhookErrorResponse(error);
+    // not stored: Twilio may not retry for long, so fetch it from Twilio's log soon (lib/twilio/reconcile.ts)
+    return webhookErrorResponse(error, () => requestReconciliation());
   }
 }
