@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { InboxDiagnostics } from '@/hooks/use-realtime-inbox';
 import { useInbox } from './inbox-provider';
 import { inboxPath } from '@/lib/paths';
+import { utcStamp } from '@/lib/format-time';
 
 export function percentile(values: number[], p: number): number | null {
   if (values.length === 0) return null;
@@ -15,8 +16,21 @@ export function percentile(values: number[], p: number): number | null {
 const ago = (at: number | null, now: number) => (at === null ? 'never' : `${((now - at) / 1000).toFixed(1)} s ago`);
 const clock = (at: number) => new Date(at).toLocaleTimeString(undefined, { hour12: false });
 
+/** A reconciliation with Twilio's log, as the diagnostics page lists it. */
+export interface SweepRow {
+  id: number;
+  sender: string;
+  reason: string;
+  started_at: string;
+  finished_at: string | null;
+  listed_inbound: number;
+  recovered_inbound: number;
+  recovered_statuses: number;
+  error: string | null;
+}
+
 /** /inbox/diagnostics: what the live connection is doing, for support and for our own checks. */
-export function Diagnostics() {
+export function Diagnostics({ sweeps = [] }: { sweeps?: SweepRow[] }) {
   const { inbox, team, viewer } = useInbox();
   const [snap, setSnap] = useState<{ d: InboxDiagnostics; now: number } | null>(null);
   // depends on the reader only (stable for the hook's life), not on `inbox`, a new object on every event:
@@ -88,6 +102,17 @@ export function Diagnostics() {
         {recent.map((l) => (
           <li key={l.messageId}>
             {l.ms} ms via {l.via}
+          </li>
+        ))}
+      </ol>
+      <h2>Reconciliation with Twilio</h2>
+      <p className="muted small">What webhooks missed, fetched from Twilio&apos;s Messages log (at start, on a schedule, after a webhook could not be stored).</p>
+      {sweeps.length === 0 ? <p className="muted">No sweep yet.</p> : null}
+      <ol className="small" aria-label="Recent reconciliations">
+        {sweeps.map((s) => (
+          <li key={s.id}>
+            {utcStamp(s.started_at)} · {s.sender} · {s.reason}:{' '}
+            {s.error ? `failed (${s.error})` : s.finished_at ? `${s.listed_inbound} in the log, ${s.recovered_inbound} recovered, ${s.recovered_statuses} statuses` : 'running'}
           </li>
         ))}
       </ol>

@@ -2,7 +2,7 @@
 
 import { useActionState, useId, useState } from 'react';
 import { utcStamp } from '@/lib/format-time';
-import { deleteSender, recheckSender, saveSender, type SenderFormState } from '@/lib/actions/senders';
+import { deleteSender, recheckSender, reconcileSender, saveSender, type SenderFormState } from '@/lib/actions/senders';
 import { Button } from '@/components/ui/button';
 import { FormMessage } from '@/components/ui/form-message';
 
@@ -18,8 +18,25 @@ export interface SenderSummary {
   check_message: string | null;
 }
 
-export function SenderCard({ workspaceId, admin, sender }: { workspaceId: string; admin: boolean; sender: SenderSummary }) {
+/** The sender's last reconciliation with Twilio's log (twilio_sweeps). */
+export interface SweepSummary {
+  finished_at: string | null;
+  started_at: string;
+  recovered_inbound: number;
+  recovered_statuses: number;
+  error: string | null;
+}
+
+function sweepText(sweep: SweepSummary | undefined): string {
+  if (!sweep) return "Not reconciled with Twilio's log yet";
+  if (!sweep.finished_at) return `Reconciling with Twilio's log since ${utcStamp(sweep.started_at)}…`;
+  if (sweep.error) return `Last reconciliation (${utcStamp(sweep.finished_at)}) failed: ${sweep.error}`;
+  return `Reconciled with Twilio's log ${utcStamp(sweep.finished_at)}: ${sweep.recovered_inbound} missed messages recovered, ${sweep.recovered_statuses} statuses`;
+}
+
+export function SenderCard({ workspaceId, admin, sender, lastSweep }: { workspaceId: string; admin: boolean; sender: SenderSummary; lastSweep?: SweepSummary }) {
   const [checkState, checkAction, checking] = useActionState<SenderFormState, FormData>(recheckSender, {});
+  const [sweepState, sweepAction, sweeping] = useActionState<SenderFormState, FormData>(reconcileSender, {});
   const [deleteState, deleteAction, deleting] = useActionState<SenderFormState, FormData>(deleteSender, {});
   const [editing, setEditing] = useState(false);
   const title = useId();
@@ -42,6 +59,7 @@ export function SenderCard({ workspaceId, admin, sender }: { workspaceId: string
           {sender.account_sid ? `Account ${sender.account_sid}${sender.api_key_sid ? ` · API key ${sender.api_key_sid}` : ' · Auth Token'}` : null}
         </span>
         <span className={sender.check_ok === false || !sender.account_sid ? 'form-error small' : 'muted small'}>{status}</span>
+        {sender.account_sid ? <span className={lastSweep?.error ? 'form-error small' : 'muted small'}>{sweepText(lastSweep)}</span> : null}
       </div>
       {admin ? (
         <div className="settings-row-actions">
@@ -50,6 +68,13 @@ export function SenderCard({ workspaceId, admin, sender }: { workspaceId: string
             <input type="hidden" name="sender_id" value={sender.id} />
             <Button type="submit" variant="ghost" disabled={checking || !sender.account_sid} aria-label={`Check ${sender.label}`}>
               {checking ? 'Checking…' : 'Check'}
+            </Button>
+          </form>
+          <form action={sweepAction}>
+            <input type="hidden" name="workspace_id" value={workspaceId} />
+            <input type="hidden" name="sender_id" value={sender.id} />
+            <Button type="submit" variant="ghost" disabled={sweeping || !sender.account_sid} aria-label={`Reconcile ${sender.label} with Twilio`}>
+              {sweeping ? 'Reconciling…' : 'Reconcile'}
             </Button>
           </form>
           <Button type="button" variant="ghost" aria-expanded={editing} onClick={() => setEditing((e) => !e)} aria-label={`Edit ${sender.label}`}>
@@ -64,7 +89,7 @@ export function SenderCard({ workspaceId, admin, sender }: { workspaceId: string
           </form>
         </div>
       ) : null}
-      <FormMessage state={checkState.error || checkState.ok ? checkState : deleteState} />
+      <FormMessage state={checkState.error || checkState.ok ? checkState : sweepState.error || sweepState.ok ? sweepState : deleteState} />
       {editing ? <SenderForm workspaceId={workspaceId} sender={sender} /> : null}
     </li>
   );

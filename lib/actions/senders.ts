@@ -11,6 +11,7 @@ import { createAdminClient } from '@/lib/supabase/admin';
 import { dbErrorText } from '@/lib/actions/db-error';
 import { checkSender, type SenderCheckField } from '@/lib/twilio/check-sender';
 import { forgetSender, senderCredentials } from '@/lib/twilio/senders';
+import { sweepSender } from '@/lib/twilio/reconcile';
 import { syncSenderTemplates } from '@/lib/twilio/templates';
 import { settingsPath } from '@/lib/paths';
 
@@ -114,6 +115,22 @@ export async function recheckSender(_previous: SenderFormState, form: FormData):
   await createAdminClient().rpc('record_sender_check', { p_sender_id: senderId, p_ok: check.ok, p_message: check.ok ? '' : check.message });
   revalidatePath(settingsPath(workspaceId, 'senders'));
   return check.ok ? { ok: check.message } : { error: check.message, field: check.field };
+}
+
+/** Reconciles a sender with Twilio's Messages log now (it also happens on a schedule): what webhooks missed. */
+export async function reconcileSender(_previous: SenderFormState, form: FormData): Promise<SenderFormState> {
+  const workspaceId = text(form, 'workspace_id');
+  const senderId = text(form, 'sender_id');
+  if (!uuid.safeParse(senderId).success) return { error: 'No such sender.' };
+  if (!(await adminOf(workspaceId))) return { error: 'Only admins can reconcile WhatsApp senders.' };
+  // the sender must be this workspace's: read back with our credentials only after that is established
+  const creds = await storedCredentials(senderId, workspaceId);
+  if (!creds) return { error: 'This sender has no Twilio credentials yet: edit it and enter them.' };
+  const result = await sweepSender(senderId, 'manual').catch(() => null);
+  revalidatePath(settingsPath(workspaceId, 'senders'));
+  if (!result) return { error: 'Reconciliation could not run right now. Try again in a moment.' };
+  if (result.error) return { error: `Twilio's log could not be read: ${result.error}` };
+  return { ok: `Reconciled: ${result.listedInbound} messages in Twilio's log, ${result.recoveredInbound} were missing and are now in the inbox; ${result.recoveredStatuses} delivery statuses updated.` };
 }
 
 export async function deleteSender(_previous: SenderFormState, form: FormData): Promise<SenderFormState> {

@@ -50,6 +50,7 @@ export const ACTIONS: Record<string, ActionRule> = {
   'lib/actions/workspace.ts#deleteWorkspace': { description: 'the owner only, with the workspace\u2019s name typed' },
   'lib/actions/senders.ts#saveSender': { description: 'admins (asked as themselves); stored by the service role only after Twilio accepted the credentials, naming the verified caller' },
   'lib/actions/senders.ts#recheckSender': { description: 'admins of the sender\u2019s workspace; credentials read by the service role only for a sender of that workspace' },
+  'lib/actions/senders.ts#reconcileSender': { description: 'admins of the sender\u2019s workspace; the sender\u2019s credentials are read by the service role only after that, for a sender of that workspace' },
   'lib/actions/senders.ts#deleteSender': { description: 'admins (delete_whatsapp_sender checks), and only a sender without conversations' },
   'lib/actions/senders.ts#syncTemplates': { description: 'admins of that workspace; one Content API sync per Twilio account of its senders' },
 };

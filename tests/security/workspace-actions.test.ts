@@ -115,6 +115,22 @@ describe('senders', () => {
     expect((await sendersOf(d.id)).map((s) => s.whatsapp_number)).not.toContain(fresh);
   });
 
+  test('only an admin of the sender\'s workspace can reconcile it with Twilio; nothing is swept for anyone else', async () => {
+    const sweepsOf = async () => (await serviceClient().from('twilio_sweeps').select('id').eq('sender_id', d.senderId)).data!.length;
+    const before = await sweepsOf();
+    await as(agent);
+    expect(await senders.reconcileSender({}, form({ workspace_id: d.id, sender_id: d.senderId }))).toMatchObject({ error: 'Only admins can reconcile WhatsApp senders.' });
+    const stranger = await createTestDistributor('Sweep Stranger');
+    await as({ email: stranger.member.email, password: stranger.member.password });
+    // an admin of another workspace, naming this sender under their own workspace: not theirs
+    expect(await senders.reconcileSender({}, form({ workspace_id: stranger.id, sender_id: d.senderId }))).toMatchObject({ error: 'This sender has no Twilio credentials yet: edit it and enter them.' });
+    expect(await sweepsOf()).toBe(before);
+    await as(owner);
+    const done = await senders.reconcileSender({}, form({ workspace_id: d.id, sender_id: d.senderId }));
+    expect(done.ok ?? done.error).toMatch(/^Reconciled: |^Twilio's log could not be read/);
+    expect(await sweepsOf()).toBe(before + 1);
+  });
+
   test('credentials Twilio refuses are not stored, and the answer says which part is wrong', async () => {
     await as(owner);
     const fresh = randomNumber('+1666');

@@ -2,8 +2,10 @@
  * Status callbacks after a send, as Twilio posts them: signed form posts to the message's StatusCallback
  * (queued → sent → delivered → read by default), or the failure the config asks for, in or out of order,
  * once or twice, each signed with the Auth Token of the account that sent the message. Each post is recorded on
- * the message with the app's answer.
+ * the message with the app's answer. The message's status (and date_sent) change as the post goes out, whatever
+ * the app answers: a callback the app missed leaves the final status in the log, for a sweep to find.
  */
+import { rfc2822 } from './paging.ts';
 import type { FakeState } from './state.ts';
 import type { CallbackStatus, FakeFailure, FakeMessage, TwilioFakeOptions } from './types.ts';
 import { signature } from './webhooks.ts';
@@ -15,6 +17,8 @@ export interface CallbackContext {
   deliverCallback: TwilioFakeOptions['deliverCallback'];
   log: (line: string) => void;
 }
+
+const LEFT_TWILIO = new Set<CallbackStatus>(['sent', 'delivered', 'read', 'undelivered']);
 
 export class CallbackScheduler {
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -52,6 +56,8 @@ export class CallbackScheduler {
     const { authTokenOf, deliverCallback, log, state } = this.ctx;
     const url = message.status_callback!;
     message.status = status;
+    // the message left Twilio: its date_sent is set once, by whichever of these comes first (in or out of order)
+    if (!message.date_sent && LEFT_TWILIO.has(status)) message.date_sent = rfc2822(new Date());
     if (errorCode) message.error_code = errorCode;
     const params = callbackParams(message.account_sid, message, status, errorCode);
     const headers = {

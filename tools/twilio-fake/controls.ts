@@ -9,15 +9,20 @@
  *   POST /__fake/accounts  {…FakeAccountInit}      add an account → 201 the account
  *   POST /__fake/accounts/{AC}/keys|numbers|services|templates  {…init}   add to an account → 201 what was added
  *   POST /__fake/accounts/reset                    back to the accounts the fake started with
+ *   POST /__fake/inbound  {…InboundInit}           receive a message as Twilio does: logged, then its webhook
+ *                                                  delivered (overrides, fallback) → 200 the InboundDelivery
+ *                                                  report once delivery is over (up to tt of each URL)
  *
- * A refused addition (a sid or number held already, a malformed one) is a 400 {error}.
+ * A refused addition (a sid or number held already, a malformed one) or a malformed inbound message is a
+ * 400 {error}; a webhook the app did not take is a 200 report with `delivered: false`, as it is in-process.
  */
 import type { Directory } from './accounts.ts';
 import { sendJson, type Exchange } from './http.ts';
+import type { Inbound } from './inbound.ts';
 import type { FakeState } from './state.ts';
 import type { FakeConfig } from './types.ts';
 
-export function controlRoute({ req, res, url, body }: Exchange, state: FakeState, directory: Directory): boolean {
+export function controlRoute({ req, res, url, body }: Exchange, state: FakeState, directory: Directory, inbound: Inbound): boolean {
   const post = req.method === 'POST';
   const json = () => JSON.parse(body.toString() || '{}') as never;
   if (url.pathname === '/health') sendJson(res, 200, { status: 'ok', messages: state.messages.length });
@@ -35,6 +40,11 @@ export function controlRoute({ req, res, url, body }: Exchange, state: FakeState
     sendJson(res, 200, directory.all());
   } else if (url.pathname === '/__fake/accounts' && post) {
     added(res, () => directory.addAccount(json()));
+  } else if (url.pathname === '/__fake/inbound' && post) {
+    new Promise((resolve) => resolve(inbound(json()))).then(
+      (report) => sendJson(res, 200, report),
+      (e: Error) => sendJson(res, 400, { error: e.message }),
+    );
   } else {
     const m = /^\/__fake\/accounts\/(AC[0-9a-f]{32})\/(keys|numbers|services|templates)$/.exec(url.pathname);
     if (!m || !post) return false;

@@ -7,9 +7,12 @@
  *   GET  /2010-04-01/Accounts/{AC}/IncomingPhoneNumbers.json its numbers (PhoneNumber filter, paged)
  *   POST /2010-04-01/Accounts/{AC}/Messages.json             send; answers like Twilio (201, snake_case JSON), and
  *        refuses a sender, Messaging Service or template of another account with Twilio's codes
+ *   GET  /2010-04-01/Accounts/{AC}/Messages.json             the account's message log, sent and received: To, From,
+ *        DateSent, DateSent<, DateSent> (by GMT day), newest first, paged
  *   GET  /2010-04-01/Accounts/{AC}/Messages/{SID}.json       fetch
+ *   GET  /2010-04-01/Accounts/{AC}/Messages/{SID}/Media.json its media (`media_list`); …/Media/{ME}.json one item
  *   GET  /2010-04-01/Accounts/{AC}/Messages/{SID}/Media/{ME} (Basic auth, as Twilio requires) a 307 to a short-lived
- *        unauthenticated CDN URL, as Twilio answers, which serves a small PNG
+ *        unauthenticated CDN URL, as Twilio answers, which serves the media (a small PNG for images)
  *   GET  messaging.twilio.com /v1/Services/{MG}[/PhoneNumbers|/ChannelSenders], /v2/Channels/Senders
  *   POST messaging.twilio.com /v2/Indicators/Typing.json     WhatsApp typing indicator
  *   GET  content.twilio.com /v1/ContentAndApprovals, /v1/Content/{HX}[/ApprovalRequests]
@@ -20,15 +23,22 @@
  * error codes (at create, like 21211, or later in a callback, like 63016). twilio-node reaches it through its
  * `httpClient` option (client.ts here, lib/twilio/senders.ts in the app); the app never knows.
  *
+ * It also receives messages as Twilio does (`fake.inbound(…)`, or POST /__fake/inbound from another process): the
+ * message enters the log first, then its signed webhook goes to the primary URL, honouring connection overrides
+ * in its fragment (retries within tt ≤ 15 s), then once to the fallback URL; the call resolves with a report of
+ * every attempt. So a test can take the app down, let messages arrive, and check what a sweep of the log finds.
+ *
  * The pieces: server.ts (routing), auth.ts (credentials), accounts.ts (what each account holds; demo.ts the demo
- * account's), account.ts, messages.ts + sending.ts, messaging.ts, content.ts (the resources), paging.ts, media.ts,
- * callbacks.ts (status callbacks), controls.ts (the fake's own endpoints), state.ts (messages, requests, switches),
- * types.ts; webhooks.ts signs and builds what Twilio sends.
+ * account's), account.ts, messages.ts + sending.ts + history.ts, messaging.ts, content.ts (the resources),
+ * paging.ts, media.ts, callbacks.ts (status callbacks), inbound.ts + delivery.ts (received messages and their
+ * webhooks), controls.ts (the fake's own endpoints), state.ts (messages, requests, switches), types.ts;
+ * webhooks.ts signs and builds what Twilio sends.
  */
 import type { AddressInfo } from 'node:net';
 import { Directory } from './accounts.ts';
 import { CallbackScheduler } from './callbacks.ts';
 import { demoAccount } from './demo.ts';
+import { inboundReceiver } from './inbound.ts';
 import { mediaUrl } from './media.ts';
 import { createFakeServer } from './server.ts';
 import { FakeState } from './state.ts';
@@ -44,6 +54,7 @@ export type {
   FakeApprovalStatus,
   FakeConfig,
   FakeFailure,
+  FakeMedia,
   FakeMessage,
   FakeNumber,
   FakeNumberInit,
@@ -51,6 +62,9 @@ export type {
   FakeServiceInit,
   FakeTemplate,
   FakeTemplateInit,
+  InboundAttempt,
+  InboundDelivery,
+  InboundInit,
   TwilioFake,
   TwilioFakeOptions,
 } from './types.ts';
@@ -68,7 +82,8 @@ export async function startTwilioFake(options: TwilioFakeOptions = {}): Promise<
   const authTokenOf = (sid: string) => directory.get(sid)?.authToken ?? authToken;
   const callbacks = new CallbackScheduler({ state, authTokenOf, deliverCallback: options.deliverCallback, log });
   const publicUrl = () => `http://${host}:${(server.address() as AddressInfo).port}`;
-  const server = createFakeServer({ state, directory, callbacks, publicUrl, log });
+  const inbound = inboundReceiver({ state, directory, defaultAccountSid: accountSid, publicUrl, transport: options.deliverInbound, log });
+  const server = createFakeServer({ state, directory, callbacks, publicUrl, inbound, log });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -85,6 +100,7 @@ export async function startTwilioFake(options: TwilioFakeOptions = {}): Promise<
     configure: (patch) => state.configure(patch),
     reset: () => state.reset(),
     waitFor: (predicate, opts) => state.waitFor(predicate, opts),
+    inbound,
     mediaUrl: (messageSid, mediaAccountSid = accountSid) => mediaUrl(url, mediaAccountSid, messageSid),
     account: (sid = accountSid) => directory.get(sid),
     addAccount: (init) => directory.addAccount(init),

@@ -3,10 +3,17 @@
  *
  *   POST /2010-04-01/Accounts/{AC}/Messages.json         send: validated, checked against the account (sending.ts),
  *                                                        recorded, its callbacks scheduled
+ *   GET  /2010-04-01/Accounts/{AC}/Messages.json         the account's log, sent and received: filters, newest
+ *                                                        first, paged (history.ts)
  *   GET  /2010-04-01/Accounts/{AC}/Messages/{SID}.json   fetch (the account's own messages only)
+ *
+ * Received messages enter the log through inbound.ts; their media through media.ts.
  */
 import type { CallbackScheduler } from './callbacks.ts';
+import { selectMessages } from './history.ts';
 import { sendError, sendJson, sendNotFound, type Exchange } from './http.ts';
+import { mediaItems } from './media.ts';
+import { page2010, rfc2822 } from './paging.ts';
 import type { SendChecks } from './sending.ts';
 import type { FakeState } from './state.ts';
 import type { FakeAccount, FakeConfig, FakeFailure, FakeMessage } from './types.ts';
@@ -27,6 +34,12 @@ export function messagesRoute(ex: Exchange, ctx: MessagesContext, account: FakeA
     const m = ctx.state.messages.find((x) => x.sid === fetchOne[1] && x.account_sid === account.sid);
     if (m) sendJson(res, 200, messageResource(m));
     else sendNotFound(ex);
+    return true;
+  }
+  if (url.pathname === `${base}.json` && req.method === 'GET') {
+    const listed = selectMessages(ctx.state.messages, account.sid, url.searchParams);
+    if (!listed) sendError(res, 400, 20001, 'Invalid date value.');
+    else sendJson(res, 200, page2010(url, listed.map(messageResource), 'messages'));
     return true;
   }
   if (url.pathname === `${base}.json` && req.method === 'POST') {
@@ -76,9 +89,12 @@ export function createMessage(form: URLSearchParams, accountSid: string, config:
   if (!content.ok) return content;
   const configured = config.failures[to] ?? config.failures['*'];
   if (configured?.stage === 'create') return refuse(configured.code, `Twilio fake: configured failure ${configured.code}`);
+  const now = new Date();
+  const media = mediaItems(mediaUrl.map(contentTypeOf), now);
   const message: FakeMessage = {
     sid: sid(mediaUrl.length ? 'MM' : 'SM'),
     account_sid: accountSid,
+    direction: 'outbound-api',
     from: sender.from,
     to,
     body: text,
@@ -86,13 +102,24 @@ export function createMessage(form: URLSearchParams, accountSid: string, config:
     content_variables: contentVariables,
     messaging_service_sid: serviceSid,
     media_url: mediaUrl,
+    media,
+    num_media: media.length,
     status: 'queued',
     status_callback: form.get('StatusCallback'),
     error_code: null,
-    date_created: new Date().toUTCString(),
+    date_created: rfc2822(now),
+    date_sent: null,
     callbacks: [],
+    webhooks: [],
   };
   return { ok: true, message, failure: configured ?? ('failure' in content ? content.failure : undefined) };
+}
+
+/** The content type Twilio would find at a send's MediaUrl, by its extension (the fake fetches nothing). */
+function contentTypeOf(mediaUrl: string): string {
+  const ext = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(mediaUrl)?.[1]?.toLowerCase();
+  const types: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', pdf: 'application/pdf', mp4: 'video/mp4', ogg: 'audio/ogg', mp3: 'audio/mpeg' };
+  return (ext && types[ext]) || 'application/octet-stream';
 }
 
 function isJsonObject(text: string): boolean {
@@ -104,7 +131,7 @@ function isJsonObject(text: string): boolean {
   }
 }
 
-/** A message as Twilio's API represents it. */
+/** A message as Twilio's API represents it, sent (`outbound-api`) or received (`inbound`, status `received`). */
 export function messageResource(m: FakeMessage) {
   return {
     sid: m.sid,
@@ -113,17 +140,17 @@ export function messageResource(m: FakeMessage) {
     to: m.to,
     body: m.body ?? '',
     status: m.status,
-    num_media: String(m.media_url.length),
+    num_media: String(m.num_media),
     num_segments: '1',
-    direction: 'outbound-api',
+    direction: m.direction,
     api_version: '2010-04-01',
     price: null,
     price_unit: 'USD',
     error_code: m.error_code,
     error_message: null,
     date_created: m.date_created,
-    date_updated: new Date().toUTCString(),
-    date_sent: null,
+    date_updated: rfc2822(new Date()),
+    date_sent: m.date_sent,
     messaging_service_sid: m.messaging_service_sid,
     uri: `/2010-04-01/Accounts/${m.account_sid}/Messages/${m.sid}.json`,
     subresource_uris: { media: `/2010-04-01/Accounts/${m.account_sid}/Messages/${m.sid}/Media.json` },

@@ -1,7 +1,7 @@
 /**
- * What the fake remembers between requests: its switches, the messages sent through it, the requests it
- * answered, and who is waiting for a message. The HTTP routes, the callback scheduler and the TwilioFake
- * handle all read and change this one object.
+ * What the fake remembers between requests: its switches, the message log (sent through it and received by it),
+ * the requests it answered, and who is waiting for a message. The HTTP routes, the callback scheduler, the
+ * inbound receiver and the TwilioFake handle all read and change this one object.
  */
 import type { FakeConfig, FakeMessage, TwilioFake } from './types.ts';
 
@@ -48,7 +48,7 @@ export class FakeState {
     if (this.requests.length > MAX_REQUESTS) this.requests.splice(0, this.requests.length - MAX_REQUESTS);
   }
 
-  /** A message was sent or a callback answered: waiters check again. */
+  /** A message was sent or received, a callback answered or a webhook attempted: waiters check again. */
   notify(): void {
     for (const w of [...this.#waiters]) w();
   }

@@ -1,7 +1,8 @@
 /**
- * The Twilio fake's public shapes: its switches (FakeConfig), the messages it records (FakeMessage), the accounts
- * it knows (FakeAccount and what belongs to one), how it is started (TwilioFakeOptions) and what a test holds
- * (TwilioFake). index.ts re-exports them.
+ * The Twilio fake's public shapes: its switches (FakeConfig), its message log (FakeMessage, FakeMedia), an inbound
+ * message and the report of its webhook delivery (InboundInit, InboundDelivery), the accounts it knows (FakeAccount
+ * and what belongs to one), how it is started (TwilioFakeOptions) and what a test holds (TwilioFake). index.ts
+ * re-exports them.
  */
 
 export type CallbackStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'undelivered';
@@ -28,21 +29,86 @@ export interface FakeFailure {
   status?: 'failed' | 'undelivered';
 }
 
+/**
+ * One message of the log, as Twilio's log has it: sent through the API (`outbound-api`) or received (`inbound`,
+ * recorded before its webhook is even tried, so it is listed whether or not the app got the webhook).
+ */
 export interface FakeMessage {
   sid: string;
   account_sid: string;
+  direction: 'inbound' | 'outbound-api';
+  /** `whatsapp:+…` (or `whatsapp:` + a BSUID for an inbound sender) */
   from: string;
   to: string;
   body: string | null;
   content_sid: string | null;
   content_variables: string | null;
   messaging_service_sid: string | null;
+  /** The MediaUrl a send gave (outbound only). */
   media_url: string[];
-  status: CallbackStatus;
+  /** The Media subresource: what an inbound message carried, or one per MediaUrl of a send. */
+  media: FakeMedia[];
+  num_media: number;
+  /** `received` for an inbound message. */
+  status: CallbackStatus | 'received';
   status_callback: string | null;
   error_code: number | null;
+  /** RFC 2822, as Twilio writes it ("Thu, 30 Jul 2015 20:00:00 +0000"). */
   date_created: string;
+  /** When Twilio received it (inbound) or sent it on (outbound: set by the first sent/delivered/read/undelivered). */
+  date_sent: string | null;
   callbacks: Array<{ status: CallbackStatus; responseStatus: number | null; error?: string }>;
+  /** Inbound only: every attempt to deliver its webhook, as they happen (primary, retries, fallback). */
+  webhooks: InboundAttempt[];
+}
+
+/** A media item of a message (ME…), served as Twilio serves it (media.ts). */
+export interface FakeMedia {
+  sid: string;
+  content_type: string;
+  date_created: string;
+}
+
+/** An inbound message for the fake to receive and deliver to the app as Twilio would (inbound.ts). */
+export interface InboundInit {
+  /** The receiving account (default: the account holding `to`, else the default account). */
+  accountSid?: string;
+  /** The customer: E.164 or a BSUID, with or without `whatsapp:`. */
+  from: string;
+  /** The business number (E.164, with or without `whatsapp:`). */
+  to: string;
+  body?: string;
+  profileName?: string;
+  media?: Array<{ contentType: string }>;
+  /** The sender's incoming-message webhook; connection overrides in its fragment (`#ct=…&rt=…&tt=…&rc=…&rp=…`). */
+  url: string;
+  /** Tried once when the primary fails (non-2xx, connection error, timeout). */
+  fallbackUrl?: string;
+  /** When Twilio received it (default: now); an earlier date makes a message the app missed while it was away. */
+  dateSent?: Date | string;
+}
+
+/** One POST of an inbound webhook: its answer's status, or why there was none. */
+export interface InboundAttempt {
+  leg: 'primary' | 'fallback';
+  /** The URL requested (the fragment is Twilio's, never sent). */
+  url: string;
+  status?: number;
+  /** `ECONNREFUSED`, `connect timeout`, `read timeout`, `total time exceeded`, or another transport error. */
+  error?: string;
+  ms: number;
+}
+
+/** What came of an inbound message's webhook; a failed delivery is a report, never a thrown error. */
+export interface InboundDelivery {
+  sid: string;
+  accountSid: string;
+  delivered: boolean;
+  /** Which URL answered 2xx, if one did. */
+  deliveredBy: 'primary' | 'fallback' | null;
+  attempts: InboundAttempt[];
+  /** The form parameters posted (the same on every attempt). */
+  params: Record<string, string>;
 }
 
 export interface TwilioFakeOptions {
@@ -56,6 +122,11 @@ export interface TwilioFakeOptions {
   config?: Partial<FakeConfig>;
   /** Deliver status callbacks by calling this instead of POSTing them (route tests without a server). */
   deliverCallback?: (url: string, params: Record<string, string>, headers: Record<string, string>) => Promise<number>;
+  /**
+   * Deliver inbound webhooks by calling this instead of POSTing them (route tests without a server): its status is
+   * the answer, a throw is a connection failure, and the read timeout still bounds it.
+   */
+  deliverInbound?: (url: string, params: Record<string, string>, headers: Record<string, string>) => Promise<number>;
   log?: (line: string) => void;
 }
 
@@ -65,14 +136,24 @@ export interface TwilioFake {
   /** The default account's credentials. */
   accountSid: string;
   authToken: string;
+  /** The message log, oldest first: sends and received messages of every account. */
   messages: FakeMessage[];
   /** Every request the fake answered, in order: what the app fetched, and whether its credentials were good for it. */
   requests: Array<{ method: string; path: string; authorized: boolean }>;
   configure(patch: Partial<FakeConfig>): void;
   /** Forgets messages and requests and restores the config; the accounts stay (resetAccounts restores those). */
   reset(): void;
-  /** Resolves when a message matching `predicate` has been sent (and, with `callbacks`, that many callbacks posted). */
+  /**
+   * Resolves when a message matching `predicate` is in the log (sent or received; with `callbacks`, once that many
+   * status callbacks were answered). It checks again on every send, callback, inbound message and webhook attempt.
+   */
   waitFor(predicate: (m: FakeMessage) => boolean, opts?: { callbacks?: number; timeoutMs?: number }): Promise<FakeMessage>;
+  /**
+   * Receives a message as Twilio does: records it in the log first, then POSTs its signed webhook to `url`
+   * (honouring connection overrides, at most tt ≤ 15 s), then once to `fallbackUrl` if that failed.
+   * Resolves with the report, whatever the app answered; rejects only on a bad call (unknown account, …).
+   */
+  inbound(init: InboundInit): Promise<InboundDelivery>;
   /** A media URL the fake serves, as Twilio would put it in an inbound webhook (default: the default account's). */
   mediaUrl(messageSid?: string, accountSid?: string): string;
   /** An account (default: the default one); the object is live: change it to change what the fake answers. */

@@ -20,6 +20,15 @@ export default async function SendersPage({ params, searchParams }: { params: Pr
     .eq('distributor_id', id)
     .order('created_at');
   if (error) throw toAppError(error);
+  // each sender's latest sweep (members may read their workspace's sweeps)
+  const { data: sweeps } = await supabase
+    .from('twilio_sweeps')
+    .select('sender_id, started_at, finished_at, recovered_inbound, recovered_statuses, error')
+    .eq('distributor_id', id)
+    .order('started_at', { ascending: false })
+    .limit(200);
+  const lastSweep = new Map<string, NonNullable<typeof sweeps>[number]>();
+  for (const s of sweeps ?? []) if (!lastSweep.has(s.sender_id)) lastSweep.set(s.sender_id, s);
   const base = serverEnv().PUBLIC_BASE_URL.replace(/\/+$/, '');
   const urls = { inbound: `${base}/api/twilio/inbound`, status: `${base}/api/twilio/status` };
   return (
@@ -49,7 +58,7 @@ export default async function SendersPage({ params, searchParams }: { params: Pr
       {data!.length === 0 ? <p className="muted">No sender yet.</p> : null}
       <ul className="settings-list" aria-label="Senders">
         {data!.map((s) => (
-          <SenderCard key={s.id} workspaceId={id} admin={admin} sender={s} />
+          <SenderCard key={s.id} workspaceId={id} admin={admin} sender={s} lastSweep={lastSweep.get(s.id)} />
         ))}
       </ul>
       {admin ? (
