@@ -84,7 +84,11 @@ async function createTenants(standin: Standin): Promise<Tenant[]> {
     const id = `b0000000-0000-4000-8000-${String(d).padStart(12, '0')}`;
     const users = Array.from({ length: MEMBERS }, (_, m) => `b1000000-0000-4000-8000-${String(d * 100 + m).padStart(12, '0')}`);
     await q(`insert into public.distributors (id, name) values ($1, $2) on conflict do nothing`, [id, `Bench ${d}`]);
-    await q(`insert into public.whatsapp_senders (distributor_id, label, whatsapp_number) values ($1, 'Bench', $2) on conflict do nothing`, [id, `+1999000${String(d).padStart(4, '0')}`]);
+    const [sender] = await q<{ id: string }>(
+      `insert into public.whatsapp_senders (distributor_id, label, whatsapp_number) values ($1, 'Bench', $2)
+       on conflict (distributor_id, whatsapp_number) do update set label = excluded.label returning id`,
+      [id, `+1999000${String(d).padStart(4, '0')}`],
+    );
     for (const u of users) {
       await q(
         `insert into auth.users (instance_id, id, aud, role, email, raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
@@ -96,7 +100,8 @@ async function createTenants(standin: Standin): Promise<Tenant[]> {
       await q(`insert into public.distributor_members (distributor_id, user_id, role, display_name) values ($1, $2, 'agent', 'Bench') on conflict do nothing`, [id, u]);
     }
     const [contact] = await q<{ id: string }>(`insert into public.contacts (distributor_id, wa_id, phone) values ($1, '+15550000000', '+15550000000') returning id`, [id]);
-    const [conv] = await q<{ id: string }>(`insert into public.conversations (distributor_id, contact_id) values ($1, $2) returning id`, [id, contact!.id]);
+    // a conversation belongs to a (sender, customer) pair
+    const [conv] = await q<{ id: string }>(`insert into public.conversations (distributor_id, contact_id, sender_id) values ($1, $2, $3) returning id`, [id, contact!.id, sender!.id]);
     tenants.push({ id, conversationId: conv!.id, users });
   }
   return tenants;
