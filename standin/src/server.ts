@@ -34,6 +34,8 @@ export interface RunningServer {
 
 /** Frames above this close the socket (1009); broadcasts are limited to 3,000 KB anyway. */
 const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+/** On close, requests still being handled get this long to finish before the database goes away under them. */
+const DRAIN_MS = 2000;
 
 export async function listen(handlers: HttpHandlers, host: string, port: number): Promise<RunningServer> {
   const fetchListener = getRequestListener(async (request, env) => {
@@ -44,13 +46,16 @@ export async function listen(handlers: HttpHandlers, host: string, port: number)
     if (pathname === '/' || pathname === '/health') return Response.json(handlers.health());
     return Response.json({ message: 'no route matched', path: pathname }, { status: 404 });
   });
+  const inflight = new Set<Promise<void>>();
   const server = http.createServer((req, res) => {
-    fetchListener(req, res).catch((error: unknown) => {
+    const handled = fetchListener(req, res).catch((error: unknown) => {
       // the listener answers its own errors; this is the last line, so a failure here never ends the process
       logFailure('an HTTP request failed', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"Internal Server Error"}');
       else res.destroy();
     });
+    inflight.add(handled);
+    void handled.finally(() => inflight.delete(handled));
   });
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES, clientTracking: true });
 
@@ -126,13 +131,17 @@ export async function listen(handlers: HttpHandlers, host: string, port: number)
   return {
     server,
     port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const ws of wss.clients) ws.terminate();
-        wss.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      // the handlers of cut connections still run: let them finish before the caller closes the database
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => (timer = setTimeout(r, DRAIN_MS)))]);
+      clearTimeout(timer);
+    },
   };
 }
 

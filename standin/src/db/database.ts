@@ -130,7 +130,9 @@ async function openPostgres(url: string): Promise<Database> {
     listen: (channel, onPayload, session) => listenDurably(url, options, channel, onPayload, session ?? {}),
     withLock: (fn) => fn(),
     close: async () => {
-      await keepingExitCode(() => Promise.all([sql.end({ timeout: 2 }), connection.close()]));
+      // not connection.close(): lite's is postgres.js's end() with no timeout, which never resolves when one of its
+      // connections was reserved (Kysely reserves one per query) at the moment it was called (porsager/postgres#925)
+      await keepingExitCode(() => Promise.all([sql.end({ timeout: 2 }), (connection.driver as unknown as postgres.Sql).end({ timeout: 2 })]));
     },
   };
 }
