@@ -7,19 +7,25 @@ import { LOCAL_SECRET_KEY } from '../../../../standin/src/keys.ts';
 import { ACME } from '../../../../tests/helpers/demo.ts';
 import { INBOUND_URL, randomNumber, STATUS_URL } from '../../../../tests/helpers/app.ts';
 import { startStandinProcess, type StandinProcess } from '../../../../tests/helpers/own-standin.ts';
+import { startTwilioFake, type TwilioFake } from '../../../../tools/twilio-fake/index.ts';
 import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, inboundParams, sid, signedRequest } from '../../../../tools/twilio-fake/webhooks.ts';
 
 let own: StandinProcess;
+let fake: TwilioFake;
 let POST: (request: Request) => Promise<Response>;
 let STATUS: (request: Request) => Promise<Response>;
 beforeAll(async () => {
   own = await startStandinProcess({ seed: true });
+  // a 503 asks for a reconciliation sweep, which reads Twilio's log: the fake's, never twilio.com
+  fake = await startTwilioFake();
+  process.env.TWILIO_API_BASE_URL = fake.url;
   // before the route's modules are loaded: its service client is made once, for this stand-in
   process.env.NEXT_PUBLIC_SUPABASE_URL = own.url;
   ({ POST } = await import('./route.ts'));
   ({ POST: STATUS } = await import('../status/route.ts'));
 }, 120_000);
 afterAll(async () => {
+  await fake?.close();
   await own?.destroy();
 });
 
