@@ -26,7 +26,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: ['.next/**', '.next-e2e/**', 'node_modules/**', '.standin/**', 'types/database.ts', 'next-env.d.ts', 'bench/results/**', 'test-results/**'],
+    ignores: ['.next/**', '.next-e2e/**', 'node_modules/**', 'standin/vendor/**', '.scratch/**', '.standin/**', 'types/database.ts', 'next-env.d.ts', 'bench/results/**', 'test-results/**'],
   },
   { files: ['app/**', 'proxy.ts', 'instrumentation.ts'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools) } },
   { files: ['lib/**'], ignores: tests, rules: { 'no-restricted-imports': restrict(noStandin, noTools, noApp) } },

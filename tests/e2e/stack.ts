@@ -23,13 +23,18 @@ export interface Stack {
   appUrl: string;
   standin: StandinProcess;
   fake: TwilioFake;
+  /** The Next.js server: stop it (webhooks then fail, as when a host is down) and start it again on the same port. */
+  app: { stop(): Promise<void>; start(): Promise<void>; readonly running: boolean; /** its last 20 KB of output */ output(): string };
   /** Posts a signed inbound WhatsApp webhook, as Twilio would; resolves with the app's answer status. */
   inbound(o: { to: string; from: string; body: string; profileName?: string; account?: { sid: string; authToken: string } }): Promise<number>;
   stop(): Promise<void>;
 }
 
-/** `db`: the stand-in's `--db` (a PostgreSQL URL, or `memory`); default PGlite in a folder of its own, so restarts keep data. */
-export async function startStack(options: { db?: string } = {}): Promise<Stack> {
+/**
+ * `db`: the stand-in's `--db` (a PostgreSQL URL, or `memory`); default PGlite in a folder of its own, so restarts keep data.
+ * `env`: more environment for the app (RECONCILE_MINUTES, …).
+ */
+export async function startStack(options: { db?: string; env?: Record<string, string> } = {}): Promise<Stack> {
   if (!fs.existsSync(path.join(ROOT, DIST_DIR, 'BUILD_ID'))) throw new Error(`no build in ${DIST_DIR}: run through the e2e project (its global setup builds)`);
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
@@ -48,25 +53,47 @@ export async function startStack(options: { db?: string } = {}): Promise<Stack> 
     TWILIO_ACCOUNT_SID: DEMO_ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: DEMO_AUTH_TOKEN,
     TWILIO_API_BASE_URL: fake.url,
+    ...options.env,
   };
   let output = '';
-  const app: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
+  let app: ChildProcess | null = null;
+  const startApp = async () => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    app = child;
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    await waitForOk(`${appUrl}/api/health`, 60_000, () => (child.exitCode !== null ? `next start exited:\n${output}` : null));
   };
-  app.stdout!.on('data', keep);
-  app.stderr!.on('data', keep);
-  await waitForOk(`${appUrl}/api/health`, 60_000, () => (app.exitCode !== null ? `next start exited:\n${output}` : null));
+  const stopApp = async () => {
+    const child = app;
+    app = null;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  await startApp();
 
   const inboundUrl = `${appUrl}/api/twilio/inbound`;
   return {
     appUrl,
     standin,
     fake,
+    app: {
+      stop: stopApp,
+      start: startApp,
+      get running() {
+        return app !== null;
+      },
+      output: () => output,
+    },
     async inbound(o) {
       const params = inboundParams({ to: o.to, from: o.from, body: o.body, profileName: o.profileName, accountSid: o.account?.sid });
       const res = await fetch(inboundUrl, {
@@ -78,9 +105,7 @@ export async function startStack(options: { db?: string } = {}): Promise<Stack> 
       return res.status;
     },
     async stop() {
-      const exited = new Promise((r) => (app.exitCode !== null ? r(null) : app.once('exit', r)));
-      app.kill('SIGTERM');
-      await exited;
+      await stopApp();
       await fake.close();
       await standin.destroy();
     },

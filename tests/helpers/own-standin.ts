@@ -6,6 +6,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface StandinProcess {
   url: string;
+  /** The running process's pid (undefined while stopped). */
+  readonly pid: number | undefined;
   restart(): Promise<void>;
   stop(): Promise<void>;
   destroy(): Promise<void>;
@@ -49,6 +51,9 @@ export async function startStandinProcess(options: { seed?: boolean; log?: boole
   await boot();
   return {
     url,
+    get pid() {
+      return child?.pid;
+    },
     restart: async () => {
       await stop();
       await boot();

@@ -20,6 +20,9 @@ export interface CallbackContext {
 
 const LEFT_TWILIO = new Set<CallbackStatus>(['sent', 'delivered', 'read', 'undelivered']);
 
+/** How far along a message is: its log shows the furthest status reached, whatever order the callbacks go out in. */
+const PROGRESS: Record<CallbackStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, undelivered: 3, read: 4, failed: 5 };
+
 export class CallbackScheduler {
   readonly #timers = new Set<NodeJS.Timeout>();
   constructor(private readonly ctx: CallbackContext) {}
@@ -55,7 +58,9 @@ export class CallbackScheduler {
   private async post(message: FakeMessage, status: CallbackStatus, errorCode: number | null): Promise<void> {
     const { authTokenOf, deliverCallback, log, state } = this.ctx;
     const url = message.status_callback!;
-    message.status = status;
+    // callbacks may go out of order or twice (outOfOrder, duplicateCallbacks); the message itself only moves forward,
+    // as Twilio's log does
+    if (PROGRESS[status] > PROGRESS[message.status as CallbackStatus] || !(message.status in PROGRESS)) message.status = status;
     // the message left Twilio: its date_sent is set once, by whichever of these comes first (in or out of order)
     if (!message.date_sent && LEFT_TWILIO.has(status)) message.date_sent = rfc2822(new Date());
     if (errorCode) message.error_code = errorCode;
