@@ -24,16 +24,23 @@ import { LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from '../../standin/src/keys.
 import { startPostgresCluster, type PostgresCluster } from '../../tests/helpers/postgres-cluster.ts';
 import { launchChromium, signIn, startStack, PASSWORD, type Session, type Stack } from '../../tests/e2e/stack.ts';
 import type { InboundDelivery } from '../../tools/twilio-fake/index.ts';
-import { live } from '../../tests/e2e/screen.ts';
 import { inboxPath } from '../../lib/paths.ts';
 import { readTruth, type DashboardReport, type DashboardSpec, type SoakTruth } from './truth.ts';
 
 export const ACME = { id: '10000000-0000-4000-8000-000000000001', number: '+14155550100', tag: 'acme' };
 export const BOLT = { id: '10000000-0000-4000-8000-000000000002', number: '+14155550200', tag: 'bolt' };
-/** The Chromium dashboards, in the order a smaller soak takes them: one per workspace first, then a second of Acme. */
-const BROWSER_USERS = ['ana@acme.test', 'cara@bolt.test', 'ben@acme.test'];
+/**
+ * The Chromium dashboards, in the order a smaller soak takes them (one per workspace first, then a second of Acme),
+ * each with a demo conversation open from the start: opening one later, under full load on two cores, took minutes.
+ */
+const BROWSER_USERS = [
+  { email: 'ana@acme.test', open: '40000000-0000-4000-8000-000000000001' },
+  { email: 'cara@bolt.test', open: '40000000-0000-4000-8000-000000000004' },
+  { email: 'ben@acme.test', open: '40000000-0000-4000-8000-000000000003' },
+];
+/** Customers 0–4 are the demo contacts (customer c writes to workspace c % 2): Acme's three, Bolt's two. */
+const SEED_CUSTOMERS = ['+5215512345001', '+447700900004', '+5215512345002', '+447700900005', '+14155557003'];
 const WORKSPACES = [ACME, BOLT];
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results/soak');
 
 export interface SoakOptions {
   messages: number;
@@ -49,7 +56,7 @@ export interface SoakOptions {
   replyEvery: number;
   /** How long the app stays stopped. */
   appOutageMs: number;
-  /** How long the browser stays offline. */
+  /** How long the browser stays offline (0: the browser is never taken offline). */
   offlineMs: number;
   /** A message older than this must be on every live dashboard that shows its thread (interval checks). */
   allowanceMs: number;
@@ -78,9 +85,9 @@ export interface SoakResult {
   startedAt: string;
   durationMs: number;
   sent: number;
-  webhooks: { deliveredFirstTry: number; deliveredAfterRetry: number; failed: number };
+  webhooks: { deliveredFirstTry: number; deliveredAfterRetry: number; failed: number; /** last attempt of each failed one: its status or error */ failures: Record<string, number> };
   stored: { inbound: number; duplicates: number; missing: number };
-  replies: { accepted: number; refused: number; statusesWrong: number; examples: string[] };
+  replies: { accepted: number; refused: number; /** answers by HTTP status (0: no answer) */ answers: Record<string, number>; statusesWrong: number; examples: string[] };
   sweeps: { count: number; recoveredInbound: number; recoveredStatuses: number; failed: number };
   faults: FaultRecord[];
   intervalChecks: { rounds: number; dashboardChecks: number; violations: number; examples: Array<{ dashboard: string; messageId: string; ageMs: number }> };
@@ -100,7 +107,7 @@ export interface SoakResult {
     convergedAfterMs: number;
     examples: string[];
   };
-  browsers: Array<{ email: string; status: string; thread: number; missing: number; extra: number; duplicates: number; outOfOrder: number; wrongStatus: number; wrongUnread: number; foreign: number; notes: string[] }>;
+  browsers: Array<{ email: string; status: string; notLive: number; thread: number; missing: number; extra: number; duplicates: number; outOfOrder: number; wrongStatus: number; wrongUnread: number; foreign: number; notes: string[] }>;
   standinMemoryMb: Array<{ at: string; rssMb: number }>;
   ok: boolean;
   problems: string[];
@@ -222,9 +229,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const browserSessions: Array<Session & { email: string; workspace: typeof ACME; open: string | null }> = [];
     if (o.browsers > 0) {
       browser = await launchChromium();
-      for (const email of BROWSER_USERS.slice(0, o.browsers)) {
-        const s = await signIn(browser, appUrl, email);
-        browserSessions.push({ ...s, email, workspace: email.endsWith('acme.test') ? ACME : BOLT, open: null });
+      for (const { email, open } of BROWSER_USERS.slice(0, o.browsers)) {
+        const workspace = email.endsWith('acme.test') ? ACME : BOLT;
+        const s = await signIn(browser, appUrl, email, inboxPath(workspace.id, open));
+        await s.page.locator(`[data-conversation-id="${open}"][aria-label^="Conversation with"]`).waitFor({ timeout: 60_000 });
+        browserSessions.push({ ...s, email, workspace, open });
       }
       log(`${browserSessions.length} Chromium dashboards live`);
     }
@@ -236,7 +245,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     // ── traffic ──────────────────────────────────────────────────────────────────────────────────────
     const inboundUrl = `${appUrl}/api/twilio/inbound`;
     const deliveries: Array<Promise<InboundDelivery | null>> = [];
-    const customer = (c: number) => ({ ws: WORKSPACES[c % 2]!, phone: `+1555${String(c).padStart(7, '0')}` });
+    // the first customers are the demo contacts, whose conversations the browsers already have open
+    const customer = (c: number) => ({ ws: WORKSPACES[c % 2]!, phone: SEED_CUSTOMERS[c] ?? `+1555${String(c).padStart(7, '0')}` });
     const durationMs = (o.messages / o.rate) * 1000;
     const t0 = Date.now();
     const replies: Array<Promise<{ status: number; clientMsgId: string } | null>> = [];
@@ -258,22 +268,6 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         if (!s.intruder && list.length) threads[s.key] = list[i % list.length]!;
       });
       await broadcast({ cmd: 'open', threads });
-      for (const [i, b] of browserSessions.entries()) {
-        const list = conversationsOf.get(b.workspace.id)!;
-        b.open = list[(i * 7) % list.length]!;
-        // by URL: the list keeps reordering under the traffic, so a click can land on the entry that just moved up
-        // (generous timeouts: on a 2-core machine the renderers share the CPU with everything else under load)
-        try {
-          await b.page.goto(inboxPath(b.workspace.id, b.open), { waitUntil: 'domcontentloaded', timeout: 120_000 });
-          await b.page.locator(`[data-conversation-id="${b.open}"][aria-label^="Conversation with"]`).waitFor({ timeout: 120_000 });
-          await live(b.page).waitFor({ timeout: 120_000 });
-        } catch (error) {
-          fs.mkdirSync(ARTIFACTS, { recursive: true });
-          await b.page.screenshot({ path: path.join(ARTIFACTS, `open-thread-${b.email}.png`) }).catch(() => {});
-          const shown = await b.page.evaluate(() => `${location.pathname}: ${document.body.innerText.slice(0, 300)}`).catch(() => '?');
-          throw new Error(`${b.email} could not open ${b.open} (${shown}): ${(error as Error).message.split('\n')[0]}`);
-        }
-      }
       threadsOpen = true;
       threadsOpened();
       log('threads open');
@@ -351,7 +345,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       });
       await at(0.4, 'take a browser offline', async () => {
         const b = browserSessions.at(-1);
-        if (!b) return 'no browser';
+        if (!b || o.offlineMs <= 0) return 'skipped';
         await b.context.setOffline(true);
         await sleep(o.offlineMs);
         await b.context.setOffline(false);
@@ -467,10 +461,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const sweeps = await sql<Array<{ count: number; ri: number; rs: number; failed: number }>>`
       select count(*)::int as count, coalesce(sum(recovered_inbound), 0)::int as ri, coalesce(sum(recovered_statuses), 0)::int as rs, count(*) filter (where error is not null)::int as failed
       from public.twilio_sweeps where distributor_id = any(${WORKSPACES.map((w) => w.id)}::uuid[])`;
-    const webhooks = { deliveredFirstTry: 0, deliveredAfterRetry: 0, failed: 0 };
+    const webhooks: SoakResult['webhooks'] = { deliveredFirstTry: 0, deliveredAfterRetry: 0, failed: 0, failures: {} };
     for (const d of delivered) {
       if (!d) continue;
-      if (!d.delivered) webhooks.failed++;
+      if (!d.delivered) {
+        webhooks.failed++;
+        const last = d.attempts.at(-1);
+        const why = last?.status ? `HTTP ${last.status}` : (last?.error ?? 'no attempt');
+        webhooks.failures[why] = (webhooks.failures[why] ?? 0) + 1;
+      }
       else if (d.attempts.length === 1) webhooks.deliveredFirstTry++;
       else webhooks.deliveredAfterRetry++;
     }
@@ -481,7 +480,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       sent,
       webhooks,
       stored: { inbound: storedInbound, duplicates: dupRows[0]!.n, missing: soakInbound.length - storedInbound },
-      replies: { accepted: replyOutcomes.filter((r) => r.status === 201 || r.status === 200).length, refused: replyOutcomes.filter((r) => r.status !== 201 && r.status !== 200).length, statusesWrong: wrongStatuses.length, examples: wrongStatuses.slice(0, 5) },
+      replies: { accepted: replyOutcomes.filter((r) => r.status === 201 || r.status === 200).length, refused: replyOutcomes.filter((r) => r.status !== 201 && r.status !== 200).length, answers: replyOutcomes.reduce<Record<string, number>>((a, r) => ({ ...a, [r.status]: (a[r.status] ?? 0) + 1 }), {}), statusesWrong: wrongStatuses.length, examples: wrongStatuses.slice(0, 5) },
       sweeps: { count: sweeps[0]!.count, recoveredInbound: sweeps[0]!.ri, recoveredStatuses: sweeps[0]!.rs, failed: sweeps[0]!.failed },
       faults,
       intervalChecks,
@@ -500,7 +499,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       if (dashboards[k] !== 0) problems.push(`Node dashboards: ${k} ${dashboards[k]}`);
     }
     for (const b of browsers) {
-      for (const k of ['missing', 'extra', 'duplicates', 'outOfOrder', 'wrongStatus', 'wrongUnread', 'foreign'] as const) if (b[k] !== 0) problems.push(`${b.email}: ${k} ${b[k]} (${b.notes.join('; ')})`);
+      for (const k of ['missing', 'extra', 'duplicates', 'outOfOrder', 'wrongStatus', 'wrongUnread', 'foreign', 'notLive'] as const) if (b[k] !== 0) problems.push(`${b.email}: ${k} ${b[k]} (${b.notes.join('; ')})`);
     }
     result.ok = problems.length === 0;
     if (!result.ok) result.appLog = stack.app.output().split('\n').filter((l) => /error|reconcile|sweep/i.test(l)).slice(-30);
@@ -532,7 +531,7 @@ async function checkBrowser(b: Session & { email: string; workspace: typeof ACME
       status: document.querySelector('header [data-status]')?.getAttribute('data-status') ?? document.querySelector('[role="status"][data-status]')?.getAttribute('data-status') ?? 'unknown',
     }));
     const want = (t.messages[b.workspace.id] ?? []).filter((m) => m.conversationId === b.open).sort((x, y) => x.seq - y.seq);
-    const r = { email: b.email, status: shown.status, thread: shown.thread.length, missing: 0, extra: 0, duplicates: 0, outOfOrder: 0, wrongStatus: 0, wrongUnread: 0, foreign: 0, notes: [] as string[] };
+    const r = { email: b.email, status: shown.status, notLive: shown.status === 'live' ? 0 : 1, thread: shown.thread.length, missing: 0, extra: 0, duplicates: 0, outOfOrder: 0, wrongStatus: 0, wrongUnread: 0, foreign: 0, notes: [] as string[] };
     const ids = shown.thread.map((x) => x.id);
     r.duplicates = ids.length - new Set(ids).size;
     const wantIds = new Set(want.map((m) => m.id));
@@ -564,7 +563,7 @@ async function checkBrowser(b: Session & { email: string; workspace: typeof ACME
       }
     }
     if (shown.text.includes(`[${other.tag} `)) r.foreign++;
-    const clean = r.missing + r.extra + r.duplicates + r.outOfOrder + r.wrongStatus + r.wrongUnread + r.foreign === 0;
+    const clean = r.missing + r.extra + r.duplicates + r.outOfOrder + r.wrongStatus + r.wrongUnread + r.foreign + r.notLive === 0;
     if (clean || Date.now() > deadline) return r;
     await sleep(1000);
     t = await truth();
